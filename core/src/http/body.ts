@@ -1,0 +1,47 @@
+import type { Context } from "hono";
+import { ApiError } from "./errors.ts";
+import { MAX_BODY_BYTES } from "../heartbeat/index.ts";
+
+/**
+ * Reads a JSON body with a hard size cap. Content-Length is checked first so an oversized
+ * upload is refused without reading it; chunked bodies are counted as they stream in.
+ */
+export async function readJsonBody(c: Context): Promise<unknown> {
+  const declared = c.req.header("content-length");
+  if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) {
+    throw new ApiError(413, `Body too large: at most ${MAX_BODY_BYTES} bytes`);
+  }
+  const stream = c.req.raw.body;
+  if (!stream) throw new ApiError(400, "Body required: a heartbeat object or an array of heartbeats");
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new ApiError(413, `Body too large: at most ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new ApiError(400, "Body is not valid UTF-8");
+  }
+  if (text.trim() === "") throw new ApiError(400, "Body required: a heartbeat object or an array of heartbeats");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "Body is not valid JSON");
+  }
+}

@@ -1,0 +1,60 @@
+import { Hono } from "hono";
+import type { AppEnv, AppContext } from "../context.ts";
+import { requireApiKey } from "../auth.ts";
+import { ApiError, jsonError } from "../errors.ts";
+import { validateBatch } from "../../heartbeat/index.ts";
+import { toWireHeartbeat } from "../../wakatime/v1/heartbeat.ts";
+import { isDay } from "../../time/zone.ts";
+import type { Heartbeat } from "../../types.ts";
+import { readJsonBody } from "../body.ts";
+import { currentUser } from "./user-param.ts";
+
+/** Heartbeat ingest and listing: WakaTime's `users/current/heartbeats[.bulk]`. */
+export const heartbeatRoutes = new Hono<AppEnv>();
+
+heartbeatRoutes.post("/users/:user/heartbeats", requireApiKey("full"), (c) => ingest(c, false));
+heartbeatRoutes.post("/users/:user/heartbeats.bulk", requireApiKey("full"), (c) => ingest(c, true));
+
+async function ingest(c: AppContext, bulk: boolean) {
+  const user = currentUser(c);
+  const body = await readJsonBody(c);
+  const { ports } = c.var;
+  const validated = validateBatch(body, ports.now(), {
+    userAgentHeader: c.req.header("user-agent") ?? null,
+    machineHeader: c.req.header("x-machine-name") ?? null,
+  });
+  if (!validated.ok) throw new ApiError(400, validated.error);
+
+  const valid: Heartbeat[] = [];
+  for (const item of validated.items) if (item.ok) valid.push(item.heartbeat);
+  const outcomes = valid.length > 0 ? await ports.activity.ingest(user, valid) : [];
+
+  // Answer per item in request order: 201 stored, 202 already known, 400 with the reason.
+  let next = 0;
+  const responses = validated.items.map((item) => {
+    if (!item.ok) return [{ error: item.error }, 400] as const;
+    const outcome = outcomes[next];
+    const hb = valid[next++]!;
+    return [{ data: toWireHeartbeat(hb, user.id) }, outcome === "duplicate" ? 202 : 201] as const;
+  });
+
+  if (!bulk && !Array.isArray(body)) {
+    const [payload, status] = responses[0]!;
+    return c.json(payload, status);
+  }
+  return c.json({ responses }, 201);
+}
+
+heartbeatRoutes.get("/users/:user/heartbeats", requireApiKey(), async (c) => {
+  const user = currentUser(c);
+  const date = c.req.query("date");
+  if (!date || !isDay(date.slice(0, 10))) return jsonError(c, 400, "date: required, as YYYY-MM-DD");
+  const day = date.slice(0, 10);
+  const heartbeats = await c.var.ports.activity.heartbeatsOn(user, day);
+  return c.json({
+    data: heartbeats.map((hb) => toWireHeartbeat(hb, user.id)),
+    start: day,
+    end: day,
+    timezone: user.timeZone,
+  });
+});

@@ -1,0 +1,121 @@
+import { Hono } from "hono";
+import type { AppEnv, AppContext } from "../context.ts";
+import { requireApiKey } from "../auth.ts";
+import { ApiError, jsonError } from "../errors.ts";
+import { currentUser } from "./user-param.ts";
+import { customRange, resolveRange, type DayRange } from "../../time/ranges.ts";
+import { dayOf, isDay, isValidTimeZone, addDays, startOfDay } from "../../time/zone.ts";
+import { filterDays, type SessionFilter } from "../../sessions/filter.ts";
+import { allTimeResponse, statsResponse, statusBarResponse, summariesResponse } from "../../wakatime/v1/summaries.ts";
+import { durationsResponse, SLICE_BY } from "../../wakatime/v1/durations.ts";
+import type { User } from "../../ports.ts";
+import type { DayActivity } from "../../types.ts";
+import { rezoneDays } from "../../sessions/rezone.ts";
+
+/** Read routes over sessions and roll-ups: summaries, stats, status bar, durations. */
+export const summaryRoutes = new Hono<AppEnv>();
+
+/** Longest span one request may cover: enough for "all time" of any real user. */
+const MAX_RANGE_DAYS = 366 * 30;
+
+summaryRoutes.get("/users/:user/statusbar/today", requireApiKey(), async (c) => {
+  const user = currentUser(c);
+  const today = dayOf(c.var.ports.now(), user.timeZone);
+  const [day] = await c.var.ports.activity.days(user, today, today);
+  return c.json(statusBarResponse(day, today, user.timeZone));
+});
+
+summaryRoutes.get("/users/:user/summaries", requireApiKey(), async (c) => {
+  const user = withTimeZone(currentUser(c), c.req.query("timezone"));
+  const range = await rangeOf(c, user);
+  const filter: SessionFilter = {
+    project: c.req.query("project") ?? null,
+    branches: splitList(c.req.query("branches")),
+  };
+  const days = filterDays(await readDays(c, user, range.start, range.end), filter);
+  return c.json(summariesResponse(days, range, user.timeZone, filter.project != null));
+});
+
+summaryRoutes.get("/users/:user/stats/:range?", requireApiKey(), async (c) => {
+  const user = withTimeZone(currentUser(c), c.req.query("timezone"));
+  const name = c.req.param("range") ?? "last_7_days";
+  const range = await namedRange(c, user, name);
+  const days = await readDays(c, user, range.start, range.end);
+  return c.json(statsResponse(days, range, user));
+});
+
+summaryRoutes.get("/users/:user/all_time_since_today", requireApiKey(), async (c) => {
+  const user = currentUser(c);
+  const range = await namedRange(c, user, "all_time");
+  const filter: SessionFilter = { project: c.req.query("project") ?? null };
+  const days = filterDays(await readDays(c, user, range.start, range.end), filter);
+  return c.json(allTimeResponse(days, range, user.timeZone, user.keystrokeTimeoutMinutes));
+});
+
+summaryRoutes.get("/users/:user/durations", requireApiKey(), async (c) => {
+  const user = withTimeZone(currentUser(c), c.req.query("timezone"));
+  const date = c.req.query("date");
+  if (!date || !isDay(date.slice(0, 10))) return jsonError(c, 400, "date: required, as YYYY-MM-DD");
+  const day = date.slice(0, 10);
+  const sliceName = c.req.query("slice_by") ?? "project";
+  const sliceBy = SLICE_BY[sliceName];
+  if (!sliceBy) return jsonError(c, 400, `slice_by: one of ${Object.keys(SLICE_BY).join(", ")}`);
+  const filter: SessionFilter = { project: c.req.query("project") ?? null, branches: splitList(c.req.query("branches")) };
+  const [activity] = filterDays(await readDays(c, user, day, day), filter);
+  const start = startOfDay(day, user.timeZone);
+  return c.json(
+    durationsResponse(activity?.sessions ?? [], sliceBy, day, {
+      start: new Date(start * 1000).toISOString(),
+      end: new Date((startOfDay(addDays(day, 1), user.timeZone) - 1) * 1000).toISOString(),
+      timeZone: user.timeZone,
+    }),
+  );
+});
+
+function splitList(value: string | undefined): string[] | null {
+  if (!value) return null;
+  const items = value.split(",").map((s) => s.trim()).filter(Boolean);
+  return items.length ? items : null;
+}
+
+/** WakaTime lets a read override the zone (`?timezone=`); days are then that zone's days. */
+function withTimeZone(user: User, timeZone: string | undefined): User {
+  if (timeZone === undefined || timeZone === "" || timeZone === user.timeZone) return user;
+  if (!isValidTimeZone(timeZone)) throw new ApiError(400, "timezone: not a known IANA time zone");
+  return { ...user, timeZone };
+}
+
+/**
+ * The days of a range in `viewer.timeZone`. Sessions are stored split at the user's own
+ * midnights; for another zone (`?timezone=`) the neighbouring stored days are re-split.
+ */
+async function readDays(c: AppContext, viewer: User, start: string, end: string): Promise<DayActivity[]> {
+  const owner = currentUser(c);
+  if (owner.timeZone === viewer.timeZone) return c.var.ports.activity.days(owner, start, end);
+  const stored = await c.var.ports.activity.days(owner, addDays(start, -1), addDays(end, 1));
+  return rezoneDays(stored, viewer.timeZone, start, end);
+}
+
+async function rangeOf(c: AppContext, user: User): Promise<DayRange> {
+  const start = c.req.query("start");
+  const end = c.req.query("end");
+  const name = c.req.query("range");
+  if (name) return namedRange(c, user, name);
+  if (!start || !end) throw new ApiError(400, "Give start and end (YYYY-MM-DD) or range");
+  const range = customRange(start, end);
+  if (!range) throw new ApiError(400, "start and end: dates as YYYY-MM-DD, start not after end");
+  return checkSpan(range);
+}
+
+async function namedRange(c: AppContext, user: User, name: string): Promise<DayRange> {
+  const firstDay = name === "all_time" || name === "All Time" ? await c.var.ports.activity.firstDay(user) : null;
+  const range = resolveRange(name, c.var.ports.now(), user.timeZone, firstDay);
+  if (!range) throw new ApiError(400, `range: unknown range "${name.slice(0, 40)}"`);
+  return checkSpan(range);
+}
+
+function checkSpan(range: DayRange): DayRange {
+  const days = (Date.parse(`${range.end}T00:00:00Z`) - Date.parse(`${range.start}T00:00:00Z`)) / 86_400_000;
+  if (days > MAX_RANGE_DAYS) throw new ApiError(400, "Range too long: at most 30 years");
+  return range;
+}

@@ -1,0 +1,12 @@
+export * from "./types.ts";
+export * from "./ports.ts";
+export * from "./time/zone.ts";
+export * from "./time/ranges.ts";
+export * from "./sessions/merge.ts";
+export * from "./sessions/rollup.ts";
+export * from "./sessions/filter.ts";
+export * from "./sessions/rezone.ts";
+export * from "./heartbeat/index.ts";
+export { toWireHeartbeat } from "./wakatime/v1/heartbeat.ts";
+export { durationText, humanText } from "./wakatime/v1/format.ts";
+export * from "./sessions/flush-policy.ts";

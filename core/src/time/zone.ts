@@ -1,0 +1,129 @@
+/**
+ * Calendar days in a user's time zone, from the platform's Intl data (present in workerd,
+ * Node and browsers). A day is "YYYY-MM-DD"; instants are epoch seconds.
+ *
+ * Formatters are cached per zone: constructing an Intl.DateTimeFormat costs far more than
+ * formatting with one, and the merge path asks for the day of every heartbeat.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** True when `timeZone` is an IANA zone name this runtime knows. */
+export function isValidTimeZone(timeZone: string): boolean {
+  if (typeof timeZone !== "string" || timeZone.length === 0 || timeZone.length > 64) return false;
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function localParts(epochSeconds: number, timeZone: string): LocalParts {
+  const parts = formatterFor(timeZone).formatToParts(new Date(Math.floor(epochSeconds) * 1000));
+  const out: Record<string, number> = {};
+  for (const p of parts) if (p.type !== "literal") out[p.type] = Number(p.value);
+  return out as unknown as LocalParts;
+}
+
+/** Offset of `timeZone` from UTC at the instant, in seconds (east positive). */
+export function offsetSeconds(epochSeconds: number, timeZone: string): number {
+  const p = localParts(epochSeconds, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) / 1000;
+  return asUtc - Math.floor(epochSeconds);
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+
+/** The local calendar day ("YYYY-MM-DD") that contains the instant. */
+export function dayOf(epochSeconds: number, timeZone: string): string {
+  const p = localParts(epochSeconds, timeZone);
+  return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written "YYYY-MM-DD". */
+export function isDay(value: string): boolean {
+  const m = DAY_RE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+/** Calendar arithmetic on days, independent of any zone. */
+export function addDays(day: string, n: number): string {
+  const m = DAY_RE.exec(day);
+  if (!m) throw new RangeError(`not a day: ${day}`);
+  const t = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + n));
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
+}
+
+/** Whole days from `a` to `b` (positive when b is later). */
+export function daysBetween(a: string, b: string): number {
+  const ta = Date.parse(`${a}T00:00:00Z`);
+  const tb = Date.parse(`${b}T00:00:00Z`);
+  return Math.round((tb - ta) / 86_400_000);
+}
+
+/**
+ * The instant (epoch seconds) at which local `day` begins in `timeZone`. Midnight can be
+ * skipped by a DST change in a few zones; then the day begins at the first instant that
+ * falls on it, which this finds by correcting the guess with the offset twice.
+ */
+export function startOfDay(day: string, timeZone: string): number {
+  const guess = Date.parse(`${day}T00:00:00Z`) / 1000;
+  let t = guess - offsetSeconds(guess, timeZone);
+  t = guess - offsetSeconds(t, timeZone);
+  // If midnight does not exist (DST gap at 00:00), step forward to the first local instant of `day`.
+  if (dayOf(t, timeZone) !== day) {
+    const later = t + 3600;
+    if (dayOf(later, timeZone) === day) {
+      // binary search the boundary to the second
+      let lo = t;
+      let hi = later;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (dayOf(mid, timeZone) === day) hi = mid;
+        else lo = mid;
+      }
+      return hi;
+    }
+  }
+  return t;
+}
+
+/** Every day from `first` to `last`, inclusive. */
+export function eachDay(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let d = first; d <= last; d = addDays(d, 1)) out.push(d);
+  return out;
+}

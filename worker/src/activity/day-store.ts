@@ -1,0 +1,136 @@
+import { addDays, dayOf, eachDay, mergeWindow, rollUpDay, sessionsForDay, startOfDay, type DayActivity, type MergeSettings } from "@kodo/core";
+import { mergeInputsBetween } from "./log.ts";
+import type { Meta } from "./meta.ts";
+
+/** How many days one alarm run recomputes after a settings change (keeps each run short). */
+const RECOMPUTE_DAYS_PER_RUN = 62;
+
+interface DayRow {
+  day: string;
+  stale: number;
+  data: string | null;
+  version: number;
+  flushed_version: number;
+  [key: string]: SqlStorageValue;
+}
+
+/**
+ * Derived days in the object's SQLite. A day is recomputed from the raw log only when stale,
+ * and its version grows only when the result differs, so an unchanged day is never rewritten
+ * (here or in D1).
+ */
+export class DayStore {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly meta: Meta,
+  ) {}
+
+  markStale(days: string[]): void {
+    for (const day of days) {
+      this.sql.exec("INSERT INTO days (day, stale) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET stale = 1", day);
+    }
+  }
+
+  /** Recomputes one day from the log; stores it (new version) only when it changed. */
+  compute(day: string, settings: MergeSettings): DayActivity {
+    const { from, to } = mergeWindow(day, settings);
+    const activity = rollUpDay(day, sessionsForDay(mergeInputsBetween(this.sql, from, to), day, settings));
+    const json = JSON.stringify(activity);
+    const row = this.sql.exec<DayRow>("SELECT * FROM days WHERE day = ?", day).toArray()[0];
+    if (row?.data === json) {
+      if (row.stale) this.sql.exec("UPDATE days SET stale = 0 WHERE day = ?", day);
+    } else {
+      this.sql.exec(
+        `INSERT INTO days (day, stale, data, version) VALUES (?, 0, ?, 1)
+         ON CONFLICT (day) DO UPDATE SET stale = 0, data = excluded.data, version = days.version + 1`,
+        day,
+        json,
+      );
+    }
+    return activity;
+  }
+
+  private computeStaleBetween(start: string, end: string, settings: MergeSettings): void {
+    if (this.meta.recompute()) this.discover(start, end, settings);
+    const stale = this.sql.exec<{ day: string }>("SELECT day FROM days WHERE stale = 1 AND day >= ? AND day <= ?", start, end).toArray();
+    for (const { day } of stale) this.compute(day, settings);
+  }
+
+  /** Days in the range that D1 has not received yet. */
+  unflushedBetween(start: string, end: string, settings: MergeSettings): DayActivity[] {
+    this.computeStaleBetween(start, end, settings);
+    return this.sql
+      .exec<DayRow>("SELECT * FROM days WHERE day >= ? AND day <= ? AND version > flushed_version AND data IS NOT NULL ORDER BY day", start, end)
+      .toArray()
+      .map((r) => JSON.parse(r.data!) as DayActivity);
+  }
+
+  /** Every day in the range with activity. */
+  between(start: string, end: string, settings: MergeSettings): DayActivity[] {
+    this.computeStaleBetween(start, end, settings);
+    return this.sql
+      .exec<DayRow>("SELECT * FROM days WHERE day >= ? AND day <= ? AND data IS NOT NULL ORDER BY day", start, end)
+      .toArray()
+      .map((r) => JSON.parse(r.data!) as DayActivity)
+      .filter((d) => d.sessions.length > 0);
+  }
+
+  /** Days whose current version D1 has not received, after computing every stale day. */
+  changed(settings: MergeSettings): { day: string; version: number; activity: DayActivity }[] {
+    const stale = this.sql.exec<{ day: string }>("SELECT day FROM days WHERE stale = 1").toArray();
+    for (const { day } of stale) this.compute(day, settings);
+    return this.sql
+      .exec<DayRow>("SELECT * FROM days WHERE version > flushed_version AND data IS NOT NULL")
+      .toArray()
+      .map((r) => ({ day: r.day, version: r.version, activity: JSON.parse(r.data!) as DayActivity }));
+  }
+
+  markFlushed(day: string, version: number): void {
+    this.sql.exec("UPDATE days SET flushed_version = ? WHERE day = ? AND flushed_version < ?", version, day, version);
+  }
+
+  /** After a change of time zone or timeout: every day is recomputed from the raw log. */
+  startRecompute(): void {
+    this.sql.exec("UPDATE days SET stale = 1");
+    const settings = this.meta.settings();
+    const span = this.sql.exec<{ lo: number | null; hi: number | null }>("SELECT min(time) AS lo, max(time) AS hi FROM heartbeats").one();
+    if (!settings || span.lo === null || span.hi === null) return this.meta.setRecompute(null);
+    const firstDay = dayOf(span.lo, settings.timeZone);
+    this.meta.setRecompute({ firstDay, cursorDay: firstDay, lastDay: addDays(dayOf(span.hi, settings.timeZone), 1) });
+  }
+
+  /** Recomputes the next chunk of days; true while more remain. */
+  advanceRecompute(settings: MergeSettings): boolean {
+    const r = this.meta.recompute();
+    if (!r) return false;
+    const chunkEnd = addDays(r.cursorDay, RECOMPUTE_DAYS_PER_RUN - 1);
+    const end = chunkEnd < r.lastDay ? chunkEnd : r.lastDay;
+    this.discover(r.cursorDay, end, settings);
+    this.computeStaleBetween(r.cursorDay, end, settings);
+    if (end >= r.lastDay) {
+      this.meta.setRecompute(null);
+      return false;
+    }
+    this.meta.setRecompute({ ...r, cursorDay: addDays(end, 1) });
+    return true;
+  }
+
+  recomputeProgress(): { done: number; total: number } | null {
+    const r = this.meta.recompute();
+    if (!r) return null;
+    const span = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+    return { done: span(r.firstDay, r.cursorDay), total: span(r.firstDay, r.lastDay) + 1 };
+  }
+
+  /** Marks stale every day in the range that has heartbeats (finds days new to this zone). */
+  private discover(start: string, end: string, settings: MergeSettings): void {
+    const found: string[] = [];
+    for (const day of eachDay(start, end)) {
+      const from = startOfDay(day, settings.timeZone);
+      const to = startOfDay(addDays(day, 1), settings.timeZone);
+      const hit = this.sql.exec("SELECT 1 FROM heartbeats WHERE time >= ? AND time < ? LIMIT 1", from, to).toArray();
+      if (hit.length > 0) found.push(day);
+    }
+    this.markStale(found);
+  }
+}

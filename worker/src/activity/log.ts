@@ -1,0 +1,94 @@
+/**
+ * The raw heartbeat log in the Durable Object's SQLite, through the synchronous `sql.exec` API:
+ * the ingest path inserts row by row inside one synchronous stretch, which SQLite does in
+ * microseconds and which no other request can interleave with.
+ */
+import type { Heartbeat, StoredHeartbeat } from "@kodo/core";
+
+const COLUMNS = "id, time, entity, type, category, project, branch, language, editor, operating_system, machine, is_write, detail, created_at";
+
+export interface LogRow {
+  id: string;
+  time: number;
+  entity: string;
+  type: string;
+  category: string;
+  project: string | null;
+  branch: string | null;
+  language: string | null;
+  editor: string | null;
+  operating_system: string | null;
+  machine: string | null;
+  is_write: number;
+  detail: string;
+  created_at: number;
+  [key: string]: SqlStorageValue;
+}
+
+/** Inserts a heartbeat unless its dedupe key is present; true when it was new. */
+export function insertHeartbeat(sql: SqlStorage, id: string, hb: Heartbeat, nowSeconds: number): boolean {
+  const detail = JSON.stringify({
+    projectRootCount: hb.projectRootCount,
+    dependencies: hb.dependencies,
+    lines: hb.lines,
+    lineNumber: hb.lineNumber,
+    cursorPosition: hb.cursorPosition,
+    lineAdditions: hb.lineAdditions,
+    lineDeletions: hb.lineDeletions,
+    userAgent: hb.userAgent,
+    aiLineChanges: hb.aiLineChanges,
+    humanLineChanges: hb.humanLineChanges,
+  });
+  const cursor = sql.exec(
+    `INSERT OR IGNORE INTO heartbeats (${COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    id, hb.time, hb.entity, hb.type, hb.category, hb.project, hb.branch, hb.language,
+    hb.editor, hb.operatingSystem, hb.machine, hb.isWrite ? 1 : 0, detail, nowSeconds,
+  );
+  return cursor.rowsWritten > 0;
+}
+
+/** Heartbeats with `from <= time <= to`, in time order. */
+export function heartbeatsBetween(sql: SqlStorage, from: number, to: number): StoredHeartbeat[] {
+  return sql.exec<LogRow>(`SELECT ${COLUMNS} FROM heartbeats WHERE time >= ? AND time <= ? ORDER BY time, id`, from, to).toArray().map(fromRow);
+}
+
+/** The fields merging needs, for a time window: lighter than whole rows. */
+export function mergeInputsBetween(sql: SqlStorage, from: number, to: number) {
+  return sql
+    .exec<{ time: number; project: string | null; language: string | null; editor: string | null; operatingSystem: string | null; machine: string | null; branch: string | null; category: string }>(
+      `SELECT time, project, language, editor, operating_system AS operatingSystem, machine, branch, category
+       FROM heartbeats WHERE time >= ? AND time <= ?`,
+      from,
+      to,
+    )
+    .toArray();
+}
+
+export function fromRow(row: LogRow): StoredHeartbeat {
+  const d = JSON.parse(row.detail) as Partial<Heartbeat>;
+  return {
+    id: row.id,
+    time: row.time,
+    entity: row.entity,
+    type: row.type,
+    category: row.category,
+    project: row.project,
+    branch: row.branch,
+    language: row.language,
+    editor: row.editor,
+    operatingSystem: row.operating_system,
+    machine: row.machine,
+    isWrite: row.is_write === 1,
+    projectRootCount: d.projectRootCount ?? null,
+    dependencies: d.dependencies ?? [],
+    lines: d.lines ?? null,
+    lineNumber: d.lineNumber ?? null,
+    cursorPosition: d.cursorPosition ?? null,
+    lineAdditions: d.lineAdditions ?? null,
+    lineDeletions: d.lineDeletions ?? null,
+    userAgent: d.userAgent ?? null,
+    aiLineChanges: d.aiLineChanges ?? null,
+    humanLineChanges: d.humanLineChanges ?? null,
+    createdAt: new Date(row.created_at * 1000).toISOString(),
+  };
+}

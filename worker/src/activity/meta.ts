@@ -1,0 +1,79 @@
+import type { Heartbeat, MergeSettings } from "@kodo/core";
+
+type Last = Pick<Heartbeat, "time" | "project" | "language" | "branch">;
+
+/** Typed access to the object's small key/value table. */
+export class Meta {
+  private cache = new Map<string, string | null>();
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  get(key: string): string | null {
+    if (this.cache.has(key)) return this.cache.get(key)!;
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    const value = row?.value ?? null;
+    this.cache.set(key, value);
+    return value;
+  }
+
+  set(key: string, value: string | null): void {
+    if (this.get(key) === value) return;
+    if (value === null) this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+    else this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+    this.cache.set(key, value);
+  }
+
+  private getJson<T>(key: string): T | null {
+    const v = this.get(key);
+    return v === null ? null : (JSON.parse(v) as T);
+  }
+
+  /** Records whose object this is; an object never serves two users. */
+  bind(userId: string): void {
+    const bound = this.get("user_id");
+    if (bound === null) this.set("user_id", userId);
+    else if (bound !== userId) throw new Error("user activity object bound to another user");
+  }
+
+  userId(): string | null {
+    return this.get("user_id");
+  }
+
+  settings(): MergeSettings | null {
+    return this.getJson<MergeSettings>("settings");
+  }
+
+  setSettings(s: MergeSettings): void {
+    this.set("settings", JSON.stringify({ timeZone: s.timeZone, keystrokeTimeoutMinutes: s.keystrokeTimeoutMinutes }));
+  }
+
+  lastHeartbeat(): Last | null {
+    return this.getJson<Last>("last_heartbeat");
+  }
+
+  setLastHeartbeat(last: Last): void {
+    this.set("last_heartbeat", JSON.stringify(last));
+  }
+
+  /** Epoch seconds of the first change not yet flushed to D1. */
+  pendingSince(): number | null {
+    const v = this.get("pending_since");
+    return v === null ? null : Number(v);
+  }
+
+  setPendingSince(t: number): void {
+    this.set("pending_since", String(t));
+  }
+
+  clearPendingSince(): void {
+    this.set("pending_since", null);
+  }
+
+  recompute(): { cursorDay: string; lastDay: string; firstDay: string } | null {
+    return this.getJson("recompute");
+  }
+
+  setRecompute(r: { cursorDay: string; lastDay: string; firstDay: string } | null): void {
+    this.set("recompute", r === null ? null : JSON.stringify(r));
+  }
+}

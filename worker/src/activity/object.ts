@@ -1,0 +1,188 @@
+import { DurableObject } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import {
+  addDays,
+  startOfDay,
+  daysAffectedBy,
+  dayOf,
+  dedupeKey,
+  nextFlushAt,
+  resolvePlaceholders,
+  type DayActivity,
+  type Heartbeat,
+  type IngestOutcome,
+  type MergeSettings,
+  type SeenValue,
+  type StoredHeartbeat,
+} from "@kodo/core";
+import migrations from "../../drizzle/activity/migrations.js";
+import { heartbeatsBetween, insertHeartbeat } from "./log.ts";
+import { DayStore } from "./day-store.ts";
+import { flushDays, type FlushResult } from "./flush.ts";
+import { flushPolicyOf } from "./config.ts";
+import { Meta } from "./meta.ts";
+
+type SeenKind = "project" | "userAgent" | "machine";
+
+/**
+ * One per user (`idFromName(userId)`): the user's source of truth. It keeps the raw heartbeat
+ * log (deduplicated), each local day's derived sessions and totals, and which days D1 has not
+ * seen yet; an alarm writes those to D1 in one batch. Rules live in @kodo/core; this class only
+ * stores and schedules.
+ */
+export class UserActivity extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly meta: Meta;
+  private readonly dayStore: DayStore;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.meta = new Meta(this.sql);
+    this.dayStore = new DayStore(this.sql, this.meta);
+    const db = drizzle(ctx.storage);
+    void ctx.blockConcurrencyWhile(async () => {
+      await migrate(db, migrations);
+    });
+  }
+
+  /**
+   * Stores heartbeats (deduplicated) and marks the days they can change as stale. Resolves once
+   * the writes are durable: the runtime holds this RPC's reply until storage has committed.
+   */
+  async ingest(userId: string, settings: MergeSettings, batch: Heartbeat[]): Promise<IngestOutcome[]> {
+    this.meta.bind(userId);
+    this.applySettings(settings);
+    // Placeholders (<<LAST_PROJECT>>, ...) take the values of the latest heartbeat before them.
+    let last = this.meta.lastHeartbeat();
+    const resolved = batch.map((hb) => {
+      const r = resolvePlaceholders(hb, last);
+      if (!last || r.time >= last.time) last = { time: r.time, project: r.project, language: r.language, branch: r.branch };
+      return r;
+    });
+    const keys = await Promise.all(resolved.map((hb) => dedupeKey(userId, hb)));
+
+    // From here on everything is synchronous: no other request interleaves with the writes.
+    const now = Date.now() / 1000;
+    const staleDays = new Set<string>();
+    const seen = new Map<string, { kind: SeenKind; value: string; first: number; last: number }>();
+    const outcomes = resolved.map((hb, i): IngestOutcome => {
+      if (!insertHeartbeat(this.sql, keys[i]!, hb, now)) return "duplicate";
+      for (const day of daysAffectedBy(hb.time, settings)) staleDays.add(day);
+      noteSeen(seen, "project", hb.project, hb.time);
+      noteSeen(seen, "userAgent", hb.userAgent, hb.time);
+      noteSeen(seen, "machine", hb.machine, hb.time);
+      return "created";
+    });
+    if (staleDays.size === 0) return outcomes;
+    for (const s of seen.values()) {
+      this.sql.exec(
+        `INSERT INTO seen (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
+         ON CONFLICT (kind, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
+        s.kind, s.value, s.first, s.last,
+      );
+    }
+    this.dayStore.markStale([...staleDays]);
+    if (last) this.meta.setLastHeartbeat(last);
+    await this.scheduleFlush(now);
+    return outcomes;
+  }
+
+  /** Days in `start..end` that D1 does not hold yet (computed now if stale). */
+  async unflushed(userId: string, settings: MergeSettings, start: string, end: string): Promise<DayActivity[]> {
+    this.meta.bind(userId);
+    this.applySettings(settings);
+    return this.dayStore.unflushedBetween(start, end, settings);
+  }
+
+  /** All days in `start..end` as this object knows them (used where D1 is not involved). */
+  async daysBetween(userId: string, settings: MergeSettings, start: string, end: string): Promise<DayActivity[]> {
+    this.meta.bind(userId);
+    this.applySettings(settings);
+    return this.dayStore.between(start, end, settings);
+  }
+
+  async heartbeatsOn(settings: MergeSettings, day: string): Promise<StoredHeartbeat[]> {
+    const { from, to } = dayBounds(day, settings);
+    return heartbeatsBetween(this.sql, from, to - 0.001);
+  }
+
+  async seenValues(kind: SeenKind): Promise<SeenValue[]> {
+    return this.sql
+      .exec<{ value: string; first_seen: number; last_seen: number }>("SELECT value, first_seen, last_seen FROM seen WHERE kind = ?", kind)
+      .toArray()
+      .map((r) => ({ value: r.value, firstSeen: r.first_seen, lastSeen: r.last_seen }));
+  }
+
+  async heartbeatCount(): Promise<number> {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM heartbeats").one().n;
+  }
+
+  async firstDay(settings: MergeSettings): Promise<string | null> {
+    const row = this.sql.exec<{ t: number | null }>("SELECT min(time) AS t FROM heartbeats").one();
+    return row.t === null ? null : dayOf(row.t, settings.timeZone);
+  }
+
+  /** Recompute progress after a settings change: null when none is running. */
+  async recomputeProgress(): Promise<{ done: number; total: number } | null> {
+    return this.dayStore.recomputeProgress();
+  }
+
+  /** Writes every changed day to D1 now (the alarm's work; also used by tests and benchmarks). */
+  async flush(): Promise<FlushResult> {
+    const userId = this.meta.userId();
+    if (!userId) return { daysWritten: 0, rowsWritten: 0 };
+    this.meta.clearPendingSince();
+    const settings = this.meta.settings();
+    if (!settings) return { daysWritten: 0, rowsWritten: 0 };
+    const more = this.dayStore.advanceRecompute(settings);
+    const result = await flushDays(this.env.DB, userId, this.dayStore, settings);
+    if (more) await this.ctx.storage.setAlarm(Date.now() + 1000);
+    return result;
+  }
+
+  override async alarm(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Erases everything this object holds (account deletion). */
+  async deleteAll(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  private applySettings(settings: MergeSettings): void {
+    const previous = this.meta.settings();
+    if (previous && previous.timeZone === settings.timeZone && previous.keystrokeTimeoutMinutes === settings.keystrokeTimeoutMinutes) return;
+    this.meta.setSettings(settings);
+    if (previous) {
+      // New day boundaries or a new timeout: every derived day is recomputed from the raw log,
+      // in chunks on the alarm; reads compute what they need on the way.
+      this.dayStore.startRecompute();
+      void this.ctx.storage.setAlarm(Date.now() + 1000);
+    }
+  }
+
+  private async scheduleFlush(now: number): Promise<void> {
+    const pendingSince = this.meta.pendingSince() ?? now;
+    if (this.meta.pendingSince() === null) this.meta.setPendingSince(now);
+    const at = nextFlushAt(pendingSince, now, flushPolicyOf(this.env));
+    await this.ctx.storage.setAlarm(at * 1000);
+  }
+}
+
+function noteSeen(map: Map<string, { kind: SeenKind; value: string; first: number; last: number }>, kind: SeenKind, value: string | null, time: number) {
+  if (value === null) return;
+  const key = `${kind}\u0000${value}`;
+  const s = map.get(key);
+  if (!s) map.set(key, { kind, value, first: time, last: time });
+  else {
+    s.first = Math.min(s.first, time);
+    s.last = Math.max(s.last, time);
+  }
+}
+
+function dayBounds(day: string, settings: MergeSettings) {
+  return { from: startOfDay(day, settings.timeZone), to: startOfDay(addDays(day, 1), settings.timeZone) };
+}

@@ -1,0 +1,61 @@
+/**
+ * The per-user Durable Object's SQLite schema. Migrations in worker/drizzle/activity are generated
+ * by drizzle-kit (driver "durable-sqlite") and applied when the object starts.
+ */
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** The raw heartbeat log, deduplicated by `id` (the dedupe key). */
+export const heartbeats = sqliteTable(
+  "heartbeats",
+  {
+    id: text("id").primaryKey(),
+    time: real("time").notNull(),
+    entity: text("entity").notNull(),
+    type: text("type").notNull(),
+    category: text("category").notNull(),
+    project: text("project"),
+    branch: text("branch"),
+    language: text("language"),
+    editor: text("editor"),
+    operatingSystem: text("operating_system"),
+    machine: text("machine"),
+    isWrite: integer("is_write", { mode: "boolean" }).notNull(),
+    /** JSON of the remaining fields (lines, positions, dependencies, user agent, ...). */
+    detail: text("detail").notNull(),
+    /** Epoch seconds when stored. */
+    createdAt: real("created_at").notNull(),
+  },
+  (t) => [index("heartbeats_time_idx").on(t.time)],
+);
+
+/**
+ * Derived state of each local day. `stale` days must be recomputed from the log before use;
+ * `version` grows when the derived content changes, and days with `version > flushedVersion`
+ * have not reached D1 yet (reads take them from here).
+ */
+export const days = sqliteTable("days", {
+  day: text("day").primaryKey(),
+  stale: integer("stale", { mode: "boolean" }).notNull(),
+  /** JSON DayActivity, or null before the first computation. */
+  data: text("data"),
+  version: integer("version").notNull().default(0),
+  flushedVersion: integer("flushed_version").notNull().default(0),
+});
+
+/** Projects, user agents and machines seen, for the `projects`/`user_agents`/`machine_names` routes. */
+export const seen = sqliteTable(
+  "seen",
+  {
+    kind: text("kind").notNull(),
+    value: text("value").notNull(),
+    firstSeen: real("first_seen").notNull(),
+    lastSeen: real("last_seen").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.value] })],
+);
+
+/** Small key/value state: user id, settings, last heartbeat, flush and recompute bookkeeping. */
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

@@ -1,0 +1,79 @@
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import { eq } from "drizzle-orm";
+import type { AccountStore, AuthenticatedKey, User } from "@kodo/core";
+import { apiKeys, users, userSettings } from "../db/schema.ts";
+
+/**
+ * Accounts in D1. Key look-ups are cached in the isolate for a few seconds: every heartbeat
+ * request authenticates, and a D1 round trip per request would dominate ingest. Revocation and
+ * deletion clear the local entry at once; other isolates see them within the TTL.
+ */
+const KEY_CACHE_TTL_MS = 5_000;
+const keyCache = new Map<string, { value: AuthenticatedKey | null; expiresAt: number }>();
+
+export function forgetKeyHash(keyHash: string): void {
+  keyCache.delete(keyHash);
+}
+
+/** Drops every cached key (after a change to settings that cached users carry). */
+export function clearKeyCache(): void {
+  keyCache.clear();
+}
+
+export function d1Accounts(d1: D1Database): AccountStore {
+  const db = drizzle(d1);
+  return {
+    async findByKeyHash(keyHash) {
+      const hit = keyCache.get(keyHash);
+      if (hit && hit.expiresAt > Date.now()) return hit.value;
+      const value = await lookUp(db, keyHash);
+      if (keyCache.size > 10_000) keyCache.clear();
+      keyCache.set(keyHash, { value, expiresAt: Date.now() + KEY_CACHE_TTL_MS });
+      return value;
+    },
+    async ensureUserWithKey({ username, keyHash, label, timeZone }) {
+      const existing = await db.select({ id: users.id }).from(users).where(eq(users.username, username)).get();
+      const id = existing?.id ?? crypto.randomUUID();
+      await db.batch([
+        db.insert(users).values({ id, username }).onConflictDoNothing(),
+        db.insert(userSettings).values({ userId: id, timeZone }).onConflictDoNothing(),
+        db.insert(apiKeys).values({ id: crypto.randomUUID(), userId: id, keyHash, label, scope: "full", hint: "" }).onConflictDoNothing(),
+      ]);
+      forgetKeyHash(keyHash);
+      const found = await lookUp(db, keyHash);
+      if (!found) throw new Error("the key belongs to another user");
+      return found.user;
+    },
+  };
+}
+
+async function lookUp(db: DrizzleD1Database, keyHash: string): Promise<AuthenticatedKey | null> {
+  const row = await db
+    .select({
+      keyId: apiKeys.id,
+      scope: apiKeys.scope,
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      email: users.email,
+      createdAt: users.createdAt,
+      timeZone: userSettings.timeZone,
+      keystrokeTimeoutMinutes: userSettings.keystrokeTimeoutMinutes,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .leftJoin(userSettings, eq(userSettings.userId, users.id))
+    .where(eq(apiKeys.keyHash, keyHash))
+    .get();
+  if (!row) return null;
+  const user: User = {
+    id: row.id,
+    username: row.username,
+    displayName: row.displayName,
+    email: row.email,
+    createdAt: row.createdAt,
+    timeZone: row.timeZone ?? "UTC",
+    keystrokeTimeoutMinutes: row.keystrokeTimeoutMinutes ?? 15,
+  };
+  return { user, keyId: row.keyId, scope: row.scope };
+}

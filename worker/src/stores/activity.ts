@@ -1,0 +1,32 @@
+import { mergeSettingsOf, type ActivityStore, type DayActivity, type User } from "@kodo/core";
+import { decodeDay } from "../activity/flush.ts";
+
+/**
+ * The activity port on Cloudflare: writes and live reads go to the user's Durable Object;
+ * ranges are read from D1's per-day rows, with the days D1 has not received yet taken live
+ * from the object (so reads are current within seconds while D1 is written rarely).
+ */
+export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): ActivityStore {
+  const stub = (user: User) => env.USER_ACTIVITY.get(env.USER_ACTIVITY.idFromName(user.id));
+  return {
+    ingest: (user, heartbeats) => stub(user).ingest(user.id, mergeSettingsOf(user), heartbeats),
+    async days(user, start, end) {
+      const [stored, live] = await Promise.all([
+        env.DB.prepare("SELECT day, total_seconds, totals, sessions FROM daily_activity WHERE user_id = ? AND day >= ? AND day <= ? ORDER BY day")
+          .bind(user.id, start, end)
+          .all<{ day: string; total_seconds: number; totals: string; sessions: string }>(),
+        stub(user).unflushed(user.id, mergeSettingsOf(user), start, end),
+      ]);
+      const byDay = new Map<string, DayActivity>();
+      for (const row of stored.results) byDay.set(row.day, decodeDay(row));
+      for (const day of live as DayActivity[]) {
+        if (day.sessions.length === 0) byDay.delete(day.day);
+        else byDay.set(day.day, day);
+      }
+      return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
+    },
+    heartbeatsOn: (user, day) => stub(user).heartbeatsOn(mergeSettingsOf(user), day),
+    seen: (user, kind) => stub(user).seenValues(kind),
+    firstDay: (user) => stub(user).firstDay(mergeSettingsOf(user)),
+  };
+}
