@@ -1,0 +1,137 @@
+/**
+ * Starts Kodo's worker locally on workerd through `wrangler dev`, with D1 and Durable Object
+ * state persisted under `persistTo`, D1 migrations applied first. Used by `npm start`, the
+ * end-to-end tests, the extension's integration test and the benchmarks.
+ *
+ * Run it through npm scripts (or from a process started by one) so that `wrangler` runs on the
+ * Node 22 that the `node` package puts first on PATH.
+ */
+import { spawn, execFile } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import { promisify } from "node:util";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const run = promisify(execFile);
+
+export const QUIET_ENV = {
+  ...process.env,
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+  CI: process.env.CI ?? "1", // no interactive confirmation prompts from wrangler
+  FORCE_COLOR: "0",
+};
+
+function wranglerBin() {
+  return path.join(ROOT, "node_modules", ".bin", "wrangler");
+}
+
+function nodeBin() {
+  // Node 22 from the `node` package; the machine's own Node may be older.
+  return path.join(ROOT, "node_modules", ".bin", "node");
+}
+
+async function wrangler(args, opts = {}) {
+  return run(nodeBin(), [wranglerBin(), ...args], { cwd: ROOT, env: QUIET_ENV, maxBuffer: 64 * 1024 * 1024, ...opts });
+}
+
+export async function applyMigrations(persistTo) {
+  await wrangler(["d1", "migrations", "apply", "kodo", "--local", "--persist-to", persistTo]);
+}
+
+export const sha256 = (s) => createHash("sha256").update(s).digest("hex");
+
+/** Creates (idempotently) a user with a full-access API key, straight in local D1. */
+export async function ensureUser(persistTo, { username, key, timeZone = "UTC", label = "local" }) {
+  const id = `local-${username}`;
+  const hash = sha256(key);
+  const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
+  const sql = [
+    `INSERT OR IGNORE INTO users (id, username, display_name) VALUES (${q(id)}, ${q(username)}, ${q(username)});`,
+    `INSERT OR IGNORE INTO user_settings (user_id, time_zone) VALUES (${q(id)}, ${q(timeZone)});`,
+    `INSERT OR IGNORE INTO api_keys (id, user_id, key_hash, label, scope, hint) VALUES (${q(randomUUID())}, (SELECT id FROM users WHERE username = ${q(username)}), ${q(hash)}, ${q(label)}, 'full', ${q(key.slice(-4))});`,
+  ].join(" ");
+  await wrangler(["d1", "execute", "kodo", "--local", "--persist-to", persistTo, "--command", sql]);
+}
+
+/**
+ * Starts `wrangler dev` and resolves once /api/health answers. `vars` override wrangler.toml
+ * vars (e.g. a short flush delay for tests).
+ */
+export async function startWorker({ port, persistTo, vars = {}, extraArgs = [], log = false, migrate = true }) {
+  if (migrate) await applyMigrations(persistTo);
+  const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--inspector-port", "0", ...extraArgs];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child = spawn(nodeBin(), args, { cwd: ROOT, env: QUIET_ENV, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
+  let output = "";
+  const onData = (d) => {
+    output += d;
+    if (output.length > 200_000) output = output.slice(-100_000);
+    if (log) process.stderr.write(d);
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode}):\n${output.slice(-4000)}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) {
+      killTree(child, "SIGKILL");
+      throw new Error(`wrangler dev did not answer on ${url} in 90 s:\n${output.slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    child,
+    output: () => output,
+    /** Graceful stop. */
+    stop: () => stopChild(child, "SIGTERM"),
+    /** Abrupt death of the whole process tree (fault tests). */
+    kill: () => stopChild(child, "SIGKILL"),
+  };
+}
+
+function killTree(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function stopChild(child, signal) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    killTree(child, signal);
+    setTimeout(() => {
+      killTree(child, "SIGKILL");
+      resolve();
+    }, 5_000).unref();
+  });
+}
+
+/** A free TCP port on loopback. */
+export async function freePort() {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
