@@ -73,3 +73,26 @@ export const dailyActivity = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.day] }), index("daily_activity_day_idx").on(t.day)],
 );
+
+/**
+ * What a user lets others see. Everything is private by default: no public profile, no
+ * leaderboards, badges answer "private". Dimensions are shared only when switched on.
+ */
+export const userSharing = sqliteTable("user_sharing", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  /** Public profile page, public JSON and badges. */
+  publicProfile: integer("public_profile", { mode: "boolean" }).notNull().default(false),
+  /** Appear on public leaderboards. */
+  leaderboards: integer("leaderboards", { mode: "boolean" }).notNull().default(false),
+  /** How project names appear to others: hidden, as aliases ("Project 1"), or by name. */
+  projects: text("projects", { enum: ["hidden", "alias", "public"] }).notNull().default("hidden"),
+  languages: integer("languages", { mode: "boolean" }).notNull().default(true),
+  editors: integer("editors", { mode: "boolean" }).notNull().default(true),
+  operatingSystems: integer("operating_systems", { mode: "boolean" }).notNull().default(true),
+  machines: integer("machines", { mode: "boolean" }).notNull().default(false),
+  /** How many days back others may see (0 = only totals of the ranges the owner allows). */
+  historyDays: integer("history_days").notNull().default(365),
+  updatedAt: text("updated_at").notNull().default(now),
+});
