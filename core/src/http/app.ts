@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import type { Context, Env } from "hono";
 import type { AppEnv } from "./context.ts";
+import type { Ports } from "../ports.ts";
 import { jsonError, onError } from "./errors.ts";
 import { heartbeatRoutes } from "./routes/heartbeats.ts";
 import { summaryRoutes } from "./routes/summaries.ts";
@@ -11,14 +13,29 @@ export function wakatimeApi() {
   return new Hono<AppEnv>().route("/", heartbeatRoutes).route("/", summaryRoutes).route("/", metaRoutes);
 }
 
+export interface ApiOptions<E extends Env> {
+  /**
+   * Builds the platform's adapters for a request (the entry file passes one; on Cloudflare it
+   * reads the bindings from `c.env`). Routes only ever see the ports.
+   */
+  ports?: (c: Context<E & AppEnv>) => Ports;
+}
+
 /**
- * The whole HTTP API, platform-neutral. The entry file of each platform mounts it behind a
- * middleware that sets `ports` on the context (see worker/src/index.ts and sam/).
+ * The whole HTTP API, platform-neutral. Each platform's entry file calls this with its ports
+ * (see worker/src/index.ts and sam/) and exports the result.
  */
-export function createApi() {
-  const app = new Hono<AppEnv>();
+export function createApi<E extends Env = AppEnv>(options: ApiOptions<E> = {}) {
+  const app = new Hono<E & AppEnv>();
   app.onError(onError);
   app.notFound((c) => jsonError(c, 404, "Not found"));
+  const portsFor = options.ports;
+  if (portsFor) {
+    app.use(async (c, next) => {
+      c.set("ports", portsFor(c));
+      await next();
+    });
+  }
   // Browser plugins (and personal sites reading public data) call the API cross-origin. Keys
   // travel in headers, not cookies, so any origin may call; credentials are never allowed.
   app.use(
@@ -30,7 +47,7 @@ export function createApi() {
       maxAge: 86_400,
     }),
   );
-  const v1 = wakatimeApi();
+  const v1 = wakatimeApi() as unknown as Hono<E & AppEnv>;
   app.route("/api/v1", v1);
   app.route("/api/compat/wakatime/v1", v1);
   app.get("/api/health", (c) => c.json({ ok: true }));

@@ -1,0 +1,109 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { aUser, call, freshStorage, getJson, postBeats, wire } from "./helpers.ts";
+
+beforeEach(freshStorage);
+
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
+
+/** 30 beats a minute apart from `start`: 29 minutes of activity. */
+const run = (start: number, overrides: Record<string, unknown> = {}) => Array.from({ length: 30 }, (_, i) => wire(start + i * 60, overrides));
+
+describe("read routes", () => {
+  it("serves stats over named ranges, with best day and averages", async () => {
+    const u = await aUser();
+    const now = Math.floor(Date.now() / 1000);
+    const today = new Date(now * 1000).toISOString().slice(0, 10);
+    const twoDaysAgo = day(today) - 2 * 86_400 + 3600;
+    await postBeats(u.key, [...run(twoDaysAgo, { project: "a" }), ...run(twoDaysAgo + 86_400, { project: "b", language: "Go" })]);
+    const stats = await getJson("/api/v1/users/current/stats/last_7_days", u.key);
+    expect(stats.data.total_seconds).toBe(2 * 29 * 60);
+    expect(stats.data.range).toBe("last_7_days");
+    expect(stats.data.days_including_holidays).toBe(7);
+    expect(stats.data.daily_average).toBeCloseTo((2 * 29 * 60) / 7, 1);
+    expect(stats.data.projects.map((p: any) => [p.name, p.percent])).toEqual([
+      ["a", 50],
+      ["b", 50],
+    ]);
+    expect(stats.data.languages.map((l: any) => l.name).sort()).toEqual(["Go", "TypeScript"]);
+    expect(stats.data.best_day.total_seconds).toBe(29 * 60);
+    const yesterday = await getJson("/api/v1/users/current/stats/yesterday", u.key);
+    expect(yesterday.data.total_seconds).toBe(29 * 60);
+    expect(yesterday.data.projects[0].name).toBe("b");
+    const defaultRange = await getJson("/api/v1/users/current/stats", u.key);
+    expect(defaultRange.data.range).toBe("last_7_days");
+    const allTime = await getJson("/api/v1/users/current/all_time_since_today", u.key);
+    expect(allTime.data.total_seconds).toBe(2 * 29 * 60);
+    expect(allTime.data.range.start_date).toBe(new Date(twoDaysAgo * 1000).toISOString().slice(0, 10));
+    const allTimeA = await getJson("/api/v1/users/current/all_time_since_today?project=a", u.key);
+    expect(allTimeA.data.total_seconds).toBe(29 * 60);
+  });
+
+  it("serves summaries by range name, with project and branch filters", async () => {
+    const u = await aUser();
+    const t = day("2026-10-05") + 9 * 3600;
+    await postBeats(u.key, [...run(t, { project: "a", branch: "main" }), ...run(t + 3600, { project: "a", branch: "feat" }), ...run(t + 7200, { project: "b" })]);
+    const all = await getJson("/api/v1/users/current/summaries?start=2026-10-04&end=2026-10-06", u.key);
+    expect(all.data).toHaveLength(3);
+    expect(all.data.map((d: any) => d.grand_total.total_seconds)).toEqual([0, 3 * 29 * 60, 0]);
+    expect(all.daily_average.days_minus_holidays).toBe(1);
+    expect(all.data[1].branches).toBeUndefined();
+    const a = await getJson("/api/v1/users/current/summaries?start=2026-10-05&end=2026-10-05&project=a", u.key);
+    expect(a.data[0].grand_total.total_seconds).toBe(2 * 29 * 60);
+    expect(a.data[0].branches.map((b: any) => b.name).sort()).toEqual(["feat", "main"]);
+    const feat = await getJson("/api/v1/users/current/summaries?start=2026-10-05&end=2026-10-05&project=a&branches=feat", u.key);
+    expect(feat.data[0].grand_total.total_seconds).toBe(29 * 60);
+    const month = await getJson("/api/v1/users/current/summaries?range=2026-10", u.key);
+    expect(month.data).toHaveLength(31);
+    expect(month.cumulative_total.seconds).toBe(3 * 29 * 60);
+  });
+
+  it("serves durations sliced by project or language, and the day's heartbeats", async () => {
+    const u = await aUser();
+    const t = day("2026-10-05") + 9 * 3600;
+    await postBeats(u.key, [...run(t, { project: "a" }), ...run(t + 29 * 60 + 60, { project: "b", language: "Go" })]);
+    const d = await getJson("/api/v1/users/current/durations?date=2026-10-05", u.key);
+    expect(d.data.map((x: any) => [x.project, x.time, x.duration])).toEqual([
+      ["a", t, 30 * 60], // the minute before the switch goes to "a"
+      ["b", t + 30 * 60, 29 * 60],
+    ]);
+    const byLang = await getJson("/api/v1/users/current/durations?date=2026-10-05&slice_by=language", u.key);
+    expect(byLang.data.map((x: any) => x.language)).toEqual(["TypeScript", "Go"]);
+    const hb = await getJson("/api/v1/users/current/heartbeats?date=2026-10-05", u.key);
+    expect(hb.data).toHaveLength(60);
+    expect(hb.data[0]).toMatchObject({ entity: "/home/dev/kodo/src/app.ts", project: "a", lines: 120, lineno: 10, cursorpos: 4, is_write: false });
+    expect(hb.data.map((h: any) => h.time)).toEqual([...hb.data.map((h: any) => h.time)].sort((x: number, y: number) => x - y));
+    expect((await getJson("/api/v1/users/current/heartbeats?date=2026-10-06", u.key)).data).toEqual([]);
+  });
+
+  it("lists projects and the user", async () => {
+    const u = await aUser();
+    const t = day("2026-10-05") + 9 * 3600;
+    await postBeats(u.key, [wire(t, { project: "old" }), wire(t + 86_400, { project: "new" })]);
+    const projects = await getJson("/api/v1/users/current/projects", u.key);
+    expect(projects.data.map((p: any) => p.name)).toEqual(["new", "old"]);
+    expect((await getJson("/api/v1/users/current/projects?q=OL", u.key)).data.map((p: any) => p.name)).toEqual(["old"]);
+    const me = await getJson("/api/v1/users/current", u.key);
+    expect(me.data).toMatchObject({ id: u.id, timezone: "UTC", timeout: 15 });
+  });
+
+  it("refuses bad parameters with a 400 naming the problem", async () => {
+    const u = await aUser();
+    const bad: [string, RegExp][] = [
+      ["/api/v1/users/current/summaries", /start and end/],
+      ["/api/v1/users/current/summaries?start=2026-10-05&end=2026-10-01", /start/],
+      ["/api/v1/users/current/summaries?start=2026-02-30&end=2026-03-01", /start/],
+      ["/api/v1/users/current/summaries?start=1900-01-01&end=2026-01-01", /too long/],
+      ["/api/v1/users/current/summaries?range=forever", /range/],
+      ["/api/v1/users/current/summaries?range=last_7_days&timezone=Mars/Base", /timezone/],
+      ["/api/v1/users/current/stats/forever", /range/],
+      ["/api/v1/users/current/durations", /date/],
+      ["/api/v1/users/current/durations?date=2026-10-05&slice_by=mood", /slice_by/],
+      ["/api/v1/users/current/heartbeats?date=yesterday", /date/],
+    ];
+    for (const [path, message] of bad) {
+      const res = await call(path, { key: u.key });
+      expect(res.status, path).toBe(400);
+      expect((await res.json<any>()).error, path).toMatch(message);
+    }
+  });
+});
