@@ -57,14 +57,23 @@ export interface ActivityStore {
    * once they are stored: an acknowledged heartbeat is never lost. Outcomes in input order.
    */
   ingest(user: User, heartbeats: Heartbeat[]): Promise<IngestOutcome[]>;
-  /** Derived activity for local days `start`..`end` (inclusive); days without activity omitted. */
-  days(user: User, start: string, end: string): Promise<DayActivity[]>;
+  /**
+   * Derived activity for local days `start`..`end` (inclusive); days without activity omitted.
+   * Sessions are loaded only with `{ sessions: true }` (filters, durations, other zones need
+   * them); otherwise each day's `sessions` is empty and only the totals are read, which keeps
+   * long ranges cheap.
+   */
+  days(user: User, start: string, end: string, options?: DaysOptions): Promise<DayActivity[]>;
   /** The raw heartbeats of one local day, in time order. */
   heartbeatsOn(user: User, day: string): Promise<StoredHeartbeat[]>;
   /** Projects, user agents and machines seen, with first/last heartbeat times. */
   seen(user: User, kind: "project" | "userAgent" | "machine"): Promise<SeenValue[]>;
   /** The first local day with any heartbeat, or null. */
   firstDay(user: User): Promise<string | null>;
+}
+
+export interface DaysOptions {
+  sessions?: boolean;
 }
 
 export interface Ports {

@@ -10,9 +10,11 @@ export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): Acti
   const stub = (user: User) => env.USER_ACTIVITY.get(env.USER_ACTIVITY.idFromName(user.id));
   return {
     ingest: (user, heartbeats) => stub(user).ingest(user.id, mergeSettingsOf(user), heartbeats),
-    async days(user, start, end) {
+    async days(user, start, end, options = {}) {
+      // Sessions are the bulk of a row: select them only when the caller needs them.
+      const columns = options.sessions ? "day, total_seconds, totals, sessions" : "day, total_seconds, totals, '[]' AS sessions";
       const [stored, live] = await Promise.all([
-        env.DB.prepare("SELECT day, total_seconds, totals, sessions FROM daily_activity WHERE user_id = ? AND day >= ? AND day <= ? ORDER BY day")
+        env.DB.prepare(`SELECT ${columns} FROM daily_activity WHERE user_id = ? AND day >= ? AND day <= ? ORDER BY day`)
           .bind(user.id, start, end)
           .all<{ day: string; total_seconds: number; totals: string; sessions: string }>(),
         stub(user).unflushed(user.id, mergeSettingsOf(user), start, end),
@@ -20,8 +22,8 @@ export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): Acti
       const byDay = new Map<string, DayActivity>();
       for (const row of stored.results) byDay.set(row.day, decodeDay(row));
       for (const day of live as DayActivity[]) {
-        if (day.sessions.length === 0) byDay.delete(day.day);
-        else byDay.set(day.day, day);
+        if (day.totalSeconds === 0 && day.sessions.length === 0) byDay.delete(day.day);
+        else byDay.set(day.day, options.sessions ? day : { ...day, sessions: [] });
       }
       return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
     },

@@ -5,7 +5,7 @@ import { ApiError, jsonError } from "../errors.ts";
 import { currentUser } from "./user-param.ts";
 import { customRange, resolveRange, type DayRange } from "../../time/ranges.ts";
 import { dayOf, isDay, isValidTimeZone, addDays, startOfDay } from "../../time/zone.ts";
-import { filterDays, type SessionFilter } from "../../sessions/filter.ts";
+import { filterDays, isEmptyFilter, type SessionFilter } from "../../sessions/filter.ts";
 import { allTimeResponse, statsResponse, statusBarResponse, summariesResponse } from "../../wakatime/v1/summaries.ts";
 import { durationsResponse, SLICE_BY } from "../../wakatime/v1/durations.ts";
 import type { User } from "../../ports.ts";
@@ -32,7 +32,7 @@ summaryRoutes.get("/users/:user/summaries", requireApiKey(), async (c) => {
     project: c.req.query("project") ?? null,
     branches: splitList(c.req.query("branches")),
   };
-  const days = filterDays(await readDays(c, user, range.start, range.end), filter);
+  const days = filterDays(await readDays(c, user, range.start, range.end, !isEmptyFilter(filter)), filter);
   return c.json(summariesResponse(days, range, user.timeZone, filter.project != null));
 });
 
@@ -40,7 +40,7 @@ summaryRoutes.get("/users/:user/stats/:range?", requireApiKey(), async (c) => {
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));
   const name = c.req.param("range") ?? "last_7_days";
   const range = await namedRange(c, user, name);
-  const days = await readDays(c, user, range.start, range.end);
+  const days = await readDays(c, user, range.start, range.end, false);
   return c.json(statsResponse(days, range, user));
 });
 
@@ -48,7 +48,7 @@ summaryRoutes.get("/users/:user/all_time_since_today", requireApiKey(), async (c
   const user = currentUser(c);
   const range = await namedRange(c, user, "all_time");
   const filter: SessionFilter = { project: c.req.query("project") ?? null };
-  const days = filterDays(await readDays(c, user, range.start, range.end), filter);
+  const days = filterDays(await readDays(c, user, range.start, range.end, !isEmptyFilter(filter)), filter);
   return c.json(allTimeResponse(days, range, user.timeZone, user.keystrokeTimeoutMinutes));
 });
 
@@ -61,7 +61,7 @@ summaryRoutes.get("/users/:user/durations", requireApiKey(), async (c) => {
   const sliceBy = SLICE_BY[sliceName];
   if (!sliceBy) return jsonError(c, 400, `slice_by: one of ${Object.keys(SLICE_BY).join(", ")}`);
   const filter: SessionFilter = { project: c.req.query("project") ?? null, branches: splitList(c.req.query("branches")) };
-  const [activity] = filterDays(await readDays(c, user, day, day), filter);
+  const [activity] = filterDays(await readDays(c, user, day, day, true), filter);
   const start = startOfDay(day, user.timeZone);
   return c.json(
     durationsResponse(activity?.sessions ?? [], sliceBy, day, {
@@ -89,10 +89,11 @@ function withTimeZone(user: User, timeZone: string | undefined): User {
  * The days of a range in `viewer.timeZone`. Sessions are stored split at the user's own
  * midnights; for another zone (`?timezone=`) the neighbouring stored days are re-split.
  */
-async function readDays(c: AppContext, viewer: User, start: string, end: string): Promise<DayActivity[]> {
+async function readDays(c: AppContext, viewer: User, start: string, end: string, sessions: boolean): Promise<DayActivity[]> {
   const owner = currentUser(c);
-  if (owner.timeZone === viewer.timeZone) return c.var.ports.activity.days(owner, start, end);
-  const stored = await c.var.ports.activity.days(owner, addDays(start, -1), addDays(end, 1));
+  if (owner.timeZone === viewer.timeZone) return c.var.ports.activity.days(owner, start, end, { sessions });
+  // Another zone's days are re-cut from the sessions themselves.
+  const stored = await c.var.ports.activity.days(owner, addDays(start, -1), addDays(end, 1), { sessions: true });
   return rezoneDays(stored, viewer.timeZone, start, end);
 }
 
