@@ -57,13 +57,14 @@ export async function ensureUser(persistTo, { username, key, timeZone = "UTC", l
 
 /**
  * Starts `wrangler dev` and resolves once /api/health answers. `vars` override wrangler.toml
- * vars (e.g. a short flush delay for tests).
+ * vars (e.g. a short flush delay for tests); `config` picks another wrangler config (the
+ * site's); `env` adds to wrangler's own environment.
  */
-export async function startWorker({ port, persistTo, vars = {}, extraArgs = [], log = false, migrate = true }) {
+export async function startWorker({ port, persistTo, vars = {}, extraArgs = [], log = false, migrate = true, config = null, env = {} }) {
   if (migrate) await applyMigrations(persistTo);
-  const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--inspector-port", "0", ...extraArgs];
+  const args = [wranglerBin(), "dev", ...(config ? ["-c", config] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--inspector-port", "0", ...extraArgs];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child = spawn(nodeBin(), args, { cwd: ROOT, env: QUIET_ENV, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
+  const child = spawn(nodeBin(), args, { cwd: ROOT, env: { ...QUIET_ENV, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
   let output = "";
   const onData = (d) => {
     output += d;
@@ -134,4 +135,90 @@ export async function freePort() {
     });
     srv.on("error", reject);
   });
+}
+
+// ---- the dashboard (site/) beside the worker -------------------------------------------
+
+const SITE = path.join(ROOT, "site");
+const SITE_OUTPUT = path.join(SITE, ".svelte-kit", "cloudflare", "_worker.js");
+
+async function newestMtime(dir) {
+  const { readdir, stat } = await import("node:fs/promises");
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, (await stat(path.join(entry.parentPath ?? entry.path, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+async function siteIsFresh() {
+  const { existsSync, statSync } = await import("node:fs");
+  if (!existsSync(SITE_OUTPUT)) return false;
+  const built = statSync(SITE_OUTPUT).mtimeMs;
+  const sources = Math.max(
+    await newestMtime(path.join(SITE, "src")),
+    await newestMtime(path.join(SITE, "static")),
+    ...["svelte.config.js", "vite.config.ts", "wrangler.toml", "package.json"].map((f) => statSync(path.join(SITE, f)).mtimeMs),
+  );
+  return built > sources;
+}
+
+/**
+ * Builds the SvelteKit site (`npm run build -w site`) when its output is missing or older than
+ * its sources. Builds of one working tree take turns (a lock directory): two at once would
+ * write the same .svelte-kit folder.
+ */
+export async function ensureSiteBuilt({ log = false } = {}) {
+  if (await siteIsFresh()) return false;
+  const { mkdirSync, rmSync, statSync } = await import("node:fs");
+  const lock = path.join(SITE, ".svelte-kit-build.lock");
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true }); // left by a killed build
+      } catch {
+        /* gone meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`another site build holds ${lock}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (await siteIsFresh()) return false; // built by whoever held the lock
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    await run(npm, ["run", "build", "-w", "site"], { cwd: ROOT, env: { ...QUIET_ENV, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` }, maxBuffer: 64 * 1024 * 1024 }).catch((err) => {
+      throw new Error(`building the site failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+    });
+    if (log) process.stderr.write("site built\n");
+    return true;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts Kodo with its dashboard: the API worker, then the site worker (site/wrangler.toml),
+ * two `wrangler dev` processes started one after the other. The site's service binding to the
+ * worker goes through wrangler's dev registry; a private registry under `persistTo` makes
+ * sure it reaches THIS worker and not another one running on the machine. The site forwards
+ * /api/* to the worker, so `site.url` serves the dashboard and the whole API.
+ * `vars` go to the API worker; BETTER_AUTH_URL defaults to the site's URL.
+ */
+export async function startKodo({ apiPort, sitePort, persistTo, vars = {}, log = false, migrate = true, build = true }) {
+  if (build) await ensureSiteBuilt({ log });
+  const env = { WRANGLER_REGISTRY_PATH: path.join(persistTo, "dev-registry") };
+  const siteUrl = `http://127.0.0.1:${sitePort}`;
+  const api = await startWorker({ port: apiPort, persistTo, vars: { BETTER_AUTH_URL: siteUrl, ...vars }, log, migrate, env });
+  try {
+    const site = await startWorker({ port: sitePort, persistTo: path.join(persistTo, "site"), config: "site/wrangler.toml", migrate: false, log, env });
+    return { api, site, stop: async () => Promise.all([site.stop(), api.stop()]) };
+  } catch (err) {
+    await api.stop();
+    throw err;
+  }
 }

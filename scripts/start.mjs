@@ -1,11 +1,13 @@
 /**
  * `npm start`: runs Kodo locally with nothing to configure. Installs what is missing, applies
  * D1 migrations to local state (.wrangler/state), makes sure the local `dev` account exists,
- * writes its API key to .kodo/local-api-key, and starts the worker on workerd.
+ * writes its API key to .kodo/local-api-key, makes a sign-in secret (.dev.vars) if there is
+ * none, builds the dashboard if its sources changed, and starts the worker and the dashboard
+ * (scripts/local-worker.mjs startKodo).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,33 +18,77 @@ if (!existsSync(path.join(ROOT, "node_modules", ".bin", "wrangler"))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const { ensureUser, startWorker } = await import("./local-worker.mjs");
-const port = Number(process.env.KODO_PORT ?? 8787);
+const { applyMigrations, ensureUser, startKodo } = await import("./local-worker.mjs");
+const apiPort = Number(process.env.KODO_PORT ?? 8787);
+const sitePort = Number(process.env.KODO_SITE_PORT ?? 8780);
 const persistTo = path.join(ROOT, ".wrangler", "state");
 const keyFile = path.join(ROOT, ".kodo", "local-api-key");
 mkdirSync(path.dirname(keyFile), { recursive: true });
 const key = existsSync(keyFile) ? readFileSync(keyFile, "utf8").trim() : `waka_${randomUUID()}`;
 writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
 
-const { applyMigrations } = await import("./local-worker.mjs");
+const devVars = readDevVars();
 await applyMigrations(persistTo);
 await ensureUser(persistTo, { username: "dev", key, label: "local dev (npm start)" });
-const worker = await startWorker({ port, persistTo, migrate: false, log: process.env.KODO_LOG === "1" });
+console.log("Starting Kodo (the dashboard is rebuilt first when its sources changed)...");
+const kodo = await startKodo({
+  apiPort,
+  sitePort,
+  persistTo,
+  migrate: false,
+  log: process.env.KODO_LOG === "1",
+  // .dev.vars entries beyond the secret (GOOGLE_CLIENT_ID, OIDC_ISSUER, ...) reach the worker
+  // as vars; sign-in links go to the local outbox unless a mail sender is configured.
+  vars: { KODO_LOCAL_OUTBOX: "1", ...devVars },
+});
 
-const api = `${worker.url}/api`;
-console.log(`Kodo API: ${worker.url}`);
+const api = `${kodo.api.url}/api`;
+console.log(`Kodo API: ${kodo.api.url}`);
+console.log(`Kodo dashboard: ${kodo.site.url}`);
+console.log(`  sign in with any email address: the link shows at ${kodo.site.url}/dev/outbox (and here)`);
 console.log(`Local account "dev", API key: ${key} (also in .kodo/local-api-key)`);
 console.log(`Point any WakaTime plugin here with these lines in ~/.wakatime.cfg:`);
 console.log(`  [settings]\n  api_url = ${api}/v1\n  api_key = ${key}`);
 console.log("Press Ctrl+C to stop.");
 
 const shutdown = async () => {
-  await worker.stop();
+  await kodo.stop();
   process.exit(0);
 };
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);
-worker.child.on("exit", (code) => {
-  console.error(`worker exited (${code})\n${worker.output().slice(-3000)}`);
-  process.exit(code ?? 1);
-});
+for (const [name, proc] of [["worker", kodo.api], ["dashboard", kodo.site]]) {
+  proc.child.on("exit", async (code) => {
+    console.error(`${name} exited (${code})\n${proc.output().slice(-3000)}`);
+    await kodo.stop();
+    process.exit(code ?? 1);
+  });
+}
+// Sign-in links printed by the worker (its log is otherwise quiet unless KODO_LOG=1).
+if (process.env.KODO_LOG !== "1") {
+  kodo.api.child.stdout.on("data", (d) => {
+    for (const line of String(d).split("\n")) if (/\[kodo outbox\]|magic-link\/verify/.test(line)) console.log(line.trim());
+  });
+}
+
+/**
+ * .dev.vars (git-ignored): made with a fresh BETTER_AUTH_SECRET on the first run. Returns its
+ * entries other than the secret, which wrangler reads itself (wrangler.toml [secrets]).
+ */
+function readDevVars() {
+  const file = path.join(ROOT, ".dev.vars");
+  if (!existsSync(file)) {
+    writeFileSync(file, `# Local secrets for wrangler dev (git-ignored). Made by npm start.\nBETTER_AUTH_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+    console.log("Made .dev.vars with a new BETTER_AUTH_SECRET (local sign-in).");
+  }
+  const vars = {};
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || m[1] === "BETTER_AUTH_SECRET") continue;
+    vars[m[1]] = m[2].replace(/^"(.*)"$/, "$1");
+  }
+  if (!/^\s*BETTER_AUTH_SECRET\s*=\s*\S/m.test(readFileSync(file, "utf8"))) {
+    writeFileSync(file, `BETTER_AUTH_SECRET=${randomBytes(32).toString("hex")}\n`, { flag: "a" });
+  }
+  return vars;
+}

@@ -15,6 +15,11 @@ export default defineConfig(async () => {
             // Tests flush explicitly; a long delay keeps the alarm out of their way.
             FLUSH_QUIET_SECONDS: "3600",
             FLUSH_MAX_DELAY_SECONDS: "3600",
+            // Sign-in (worker/src/auth): a fixed test secret, the site's origin, and the local
+            // outbox so magic links can be read back from D1.
+            BETTER_AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+            BETTER_AUTH_URL: "http://kodo.test",
+            KODO_LOCAL_OUTBOX: "1",
           },
         },
       }),

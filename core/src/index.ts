@@ -10,3 +10,5 @@ export * from "./heartbeat/index.ts";
 export { toWireHeartbeat } from "./wakatime/v1/heartbeat.ts";
 export { durationText, humanText } from "./wakatime/v1/format.ts";
 export * from "./sessions/flush-policy.ts";
+export * from "./dashboard/index.ts";
+export * from "./accounts/index.ts";

@@ -4,6 +4,9 @@
  * puts them on the request context. Route code never reads platform bindings.
  */
 import type { DayActivity, Heartbeat, MergeSettings } from "./types.ts";
+import type { AccountAdmin, ActivityAdmin, SessionResolver } from "./accounts/ports.ts";
+import type { SessionFilter } from "./sessions/filter.ts";
+import type { EntityTotal } from "./dashboard/types.ts";
 
 export interface User {
   id: string;
@@ -70,17 +73,78 @@ export interface ActivityStore {
   seen(user: User, kind: "project" | "userAgent" | "machine"): Promise<SeenValue[]>;
   /** The first local day with any heartbeat, or null. */
   firstDay(user: User): Promise<string | null>;
+  /**
+   * Time per entity (file, domain, app) over local days `start`..`end`, from the raw log with
+   * the session rules extended to the entity (core `entityTotals`), for the sessions matching
+   * `filter`; largest first. Optional: a platform without it shows no file list.
+   */
+  entityTotals?(user: User, start: string, end: string, filter: SessionFilter): Promise<EntityTotal[]>;
 }
 
 export interface DaysOptions {
   sessions?: boolean;
 }
 
+/**
+ * What a user lets others see (D1 `user_sharing`). Private by default: a user without a row,
+ * or with `publicProfile` off, is shown to nobody.
+ */
+export interface SharingSettings {
+  /** Public JSON, badges and the activity map. */
+  publicProfile: boolean;
+  leaderboards: boolean;
+  /** Project names: not shown, shown as "Project 1", "Project 2", ..., or shown. */
+  projects: "hidden" | "alias" | "public";
+  languages: boolean;
+  editors: boolean;
+  operatingSystems: boolean;
+  machines: boolean;
+  /**
+   * How many days back (today included) others may see. 0 means "totals only": range totals
+   * are shown but nothing day by day (no activity map).
+   */
+  historyDays: number;
+}
+
+export interface PublicUser {
+  user: User;
+  sharing: SharingSettings;
+}
+
+/** Public reads by username (badges, public JSON). */
+export interface PublicDirectory {
+  /**
+   * The user with this username and their sharing settings, or null when there is no such
+   * user OR they do not share a public profile: callers cannot tell the two apart, so a
+   * private user's existence is never revealed.
+   */
+  findPublicUser(username: string): Promise<PublicUser | null>;
+}
+
+/**
+ * A shared response cache in front of public reads (a README badge is fetched on every page
+ * view): the Workers Cache API on Cloudflare, memory or nothing elsewhere.
+ */
+export interface EdgeCache {
+  /** The response stored under `key` (an absolute URL) if it has not expired. */
+  match(key: string): Promise<Response | undefined>;
+  /** Stores a copy of `response` under `key` for `ttlSeconds`. */
+  put(key: string, response: Response, ttlSeconds: number): Promise<void>;
+}
+
 export interface Ports {
   accounts: AccountStore;
   activity: ActivityStore;
+  /** Public reads by username. Without one, every user is private (badges say "private"). */
+  publicDirectory?: PublicDirectory;
+  /** Cache for public reads (badges, public JSON). Without one, nothing is cached. */
+  edgeCache?: EdgeCache;
   /** The current time in epoch seconds (tests pass a fixed clock). */
   now(): number;
+  /** Account management and cookie sessions (accounts/ports.ts); absent -> those routes answer 501. */
+  accountAdmin?: AccountAdmin;
+  activityAdmin?: ActivityAdmin;
+  sessions?: SessionResolver;
 }
 
 export function mergeSettingsOf(user: Pick<User, "timeZone" | "keystrokeTimeoutMinutes">): MergeSettings {

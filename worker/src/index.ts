@@ -2,9 +2,16 @@
  * The Cloudflare entry: the shared Kodo API (@kodo/core/http) with D1 and per-user Durable
  * Object adapters as its ports. Route code never reads bindings.
  */
-import { createApi } from "@kodo/core/http";
+import { addOpenApiSource, createApi } from "@kodo/core/http";
 import { d1Accounts } from "./stores/accounts.ts";
 import { cloudflareActivity } from "./stores/activity.ts";
+import { d1PublicDirectory } from "./stores/public-directory.ts";
+import { cloudflareEdgeCache } from "./stores/edge-cache.ts";
+import { d1AccountAdmin } from "./stores/account-admin.ts";
+import { cloudflareActivityAdmin } from "./stores/activity-admin.ts";
+import { betterAuthSessions } from "./auth/sessions.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { betterAuthOpenApi } from "./auth/openapi.ts";
 
 export { UserActivity } from "./activity/object.ts";
 
@@ -12,8 +19,16 @@ const app = createApi<{ Bindings: Env }>({
   ports: (c) => ({
     accounts: d1Accounts(c.env.DB),
     activity: cloudflareActivity(c.env),
+    publicDirectory: d1PublicDirectory(c.env.DB),
+    edgeCache: cloudflareEdgeCache(),
     now: () => Date.now() / 1000,
+    accountAdmin: d1AccountAdmin(c.env.DB),
+    activityAdmin: cloudflareActivityAdmin(c.env),
+    sessions: betterAuthSessions(c.env),
   }),
 });
+// Sign-in (Better Auth) and what the sign-in page needs; Cloudflare-only (worker/src/auth).
+app.route("/", authRoutes());
+addOpenApiSource(app, betterAuthOpenApi);
 
 export default app satisfies ExportedHandler<Env>;

@@ -7,6 +7,13 @@ import { jsonError, onError } from "./errors.ts";
 import { heartbeatRoutes } from "./routes/heartbeats.ts";
 import { summaryRoutes } from "./routes/summaries.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { describeRoute } from "hono-openapi";
+import { publicRoutes } from "./routes/public.ts";
+import { badgeRoutes } from "./routes/badge.ts";
+import { activityRoutes } from "./routes/badge-activity.ts";
+import { apiDocsRoutes } from "./openapi-routes.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
+import { accountApi } from "./routes/account.ts";
 
 /** The WakaTime v1-compatible API, served under `/api/v1` and `/api/compat/wakatime/v1`. */
 export function wakatimeApi() {
@@ -50,6 +57,18 @@ export function createApi<E extends Env = AppEnv>(options: ApiOptions<E> = {}) {
   const v1 = wakatimeApi() as unknown as Hono<E & AppEnv>;
   app.route("/api/v1", v1);
   app.route("/api/compat/wakatime/v1", v1);
-  app.get("/api/health", (c) => c.json({ ok: true }));
+  app.get(
+    "/api/health",
+    describeRoute({ operationId: "getHealth", tags: ["Meta"], summary: "Liveness check", responses: { 200: { description: "`{\"ok\": true}`" } } }),
+    (c) => c.json({ ok: true }),
+  );
+  // Public data and badges (no key; what users share), then the OpenAPI document of this app.
+  const publicApi = new Hono<AppEnv>().route("/", publicRoutes).route("/", badgeRoutes).route("/", activityRoutes);
+  app.route("/", publicApi as unknown as Hono<E & AppEnv>);
+  // The signed-in user's dashboard reads (one response per view).
+  app.route("/api/kodo", dashboardRoutes as unknown as Hono<E & AppEnv>);
+  // The caller's account: profile, settings, API keys, export/import, deletion.
+  app.route("/api/kodo/account", accountApi() as unknown as Hono<E & AppEnv>);
+  app.route("/", apiDocsRoutes(app) as unknown as Hono<E & AppEnv>);
   return app;
 }

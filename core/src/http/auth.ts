@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
 import { jsonError } from "./errors.ts";
 import type { KeyScope } from "../ports.ts";
+import { authenticateSession, usesSession } from "./routes/account-auth.ts";
 
 /**
  * The API key of a request, in the forms WakaTime clients send it:
@@ -59,9 +60,18 @@ export async function hashKey(key: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Requires a valid API key; `needs: "full"` also refuses read-only keys (403). */
+/**
+ * Requires a valid API key; `needs: "full"` also refuses read-only keys (403). A request with
+ * no key at all may instead carry the dashboard's sign-in cookie, which counts as a full key of
+ * its user (state-changing requests must then pass the CSRF checks: routes/account-auth.ts).
+ */
 export function requireApiKey(needs: KeyScope = "read"): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (usesSession(c)) {
+      const refused = await authenticateSession(c);
+      if (refused) return refused;
+      return next();
+    }
     const key = apiKeyOf(c.req.header("authorization"), c.req.query("api_key"));
     if (!key) return jsonError(c, 401, "Missing or malformed API key");
     const found = await c.var.ports.accounts.findByKeyHash(await hashKey(key));

@@ -2,3 +2,16 @@ export { createApi, wakatimeApi } from "./app.ts";
 export type { AppEnv, AppContext } from "./context.ts";
 export { apiKeyOf, hashKey, looksLikeKey, requireApiKey } from "./auth.ts";
 export { ApiError, jsonError } from "./errors.ts";
+export {
+  addOpenApiSource,
+  endpointRoutes,
+  openApiDocument,
+  toOpenApiPaths,
+  undocumentedRoutes,
+  type OpenApiDocument,
+  type OpenApiSource,
+} from "./openapi.ts";
+export * from "./openapi-wakatime.ts";
+export { errorSchema } from "./openapi-schemas.ts";
+export { publicStatsSchema } from "./routes/public-schemas.ts";
+export { shieldsEndpointSchema } from "./routes/badge.ts";

@@ -52,6 +52,14 @@ export function heartbeatsBetween(sql: SqlStorage, from: number, to: number): St
   return sql.exec<LogRow>(`SELECT ${COLUMNS} FROM heartbeats WHERE time >= ? AND time <= ? ORDER BY time, id`, from, to).toArray().map(fromRow);
 }
 
+/** A page of the log after a (time, id) position, in (time, id) order (export paging). */
+export function heartbeatsAfter(sql: SqlStorage, after: { time: number; id: string } | null, limit: number): StoredHeartbeat[] {
+  const rows = after
+    ? sql.exec<LogRow>(`SELECT ${COLUMNS} FROM heartbeats WHERE (time, id) > (?, ?) ORDER BY time, id LIMIT ?`, after.time, after.id, limit)
+    : sql.exec<LogRow>(`SELECT ${COLUMNS} FROM heartbeats ORDER BY time, id LIMIT ?`, limit);
+  return rows.toArray().map(fromRow);
+}
+
 /** The fields merging needs, for a time window: lighter than whole rows. */
 export function mergeInputsBetween(sql: SqlStorage, from: number, to: number) {
   return sql

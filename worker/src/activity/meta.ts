@@ -8,6 +8,11 @@ export class Meta {
 
   constructor(private readonly sql: SqlStorage) {}
 
+  /** Forgets cached values (after the object's storage was erased). */
+  forgetCache(): void {
+    this.cache.clear();
+  }
+
   get(key: string): string | null {
     if (this.cache.has(key)) return this.cache.get(key)!;
     const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];

@@ -4,11 +4,14 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import {
   addDays,
   startOfDay,
-  daysAffectedBy,
   dayOf,
   dedupeKey,
   nextFlushAt,
   resolvePlaceholders,
+  entityTotals,
+  type EntityInput,
+  type EntityTotal,
+  type SessionFilter,
   type DayActivity,
   type Heartbeat,
   type IngestOutcome,
@@ -17,9 +20,10 @@ import {
   type StoredHeartbeat,
 } from "@kodo/core";
 import migrations from "../../drizzle/activity/migrations.js";
-import { heartbeatsBetween, insertHeartbeat } from "./log.ts";
+import { heartbeatsAfter, heartbeatsBetween, insertHeartbeat } from "./log.ts";
 import { DayStore } from "./day-store.ts";
 import { flushDays, type FlushResult } from "./flush.ts";
+import { daysAffectedByAll } from "./stale-days.ts";
 import { flushPolicyOf } from "./config.ts";
 import { Meta } from "./meta.ts";
 
@@ -65,17 +69,19 @@ export class UserActivity extends DurableObject<Env> {
 
     // From here on everything is synchronous: no other request interleaves with the writes.
     const now = Date.now() / 1000;
-    const staleDays = new Set<string>();
+    const createdTimes: number[] = [];
     const seen = new Map<string, { kind: SeenKind; value: string; first: number; last: number }>();
     const outcomes = resolved.map((hb, i): IngestOutcome => {
       if (!insertHeartbeat(this.sql, keys[i]!, hb, now)) return "duplicate";
-      for (const day of daysAffectedBy(hb.time, settings)) staleDays.add(day);
+      createdTimes.push(hb.time);
       noteSeen(seen, "project", hb.project, hb.time);
       noteSeen(seen, "userAgent", hb.userAgent, hb.time);
       noteSeen(seen, "machine", hb.machine, hb.time);
       return "created";
     });
-    if (staleDays.size === 0) return outcomes;
+    // The days the new heartbeats can change (all of them at once: see stale-days.ts).
+    const staleDays = daysAffectedByAll(createdTimes, settings);
+    if (staleDays.length === 0) return outcomes;
     for (const s of seen.values()) {
       this.sql.exec(
         `INSERT INTO seen (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
@@ -83,7 +89,7 @@ export class UserActivity extends DurableObject<Env> {
         s.kind, s.value, s.first, s.last,
       );
     }
-    this.dayStore.markStale([...staleDays]);
+    this.dayStore.markStale(staleDays);
     if (last) this.meta.setLastHeartbeat(last);
     await this.scheduleFlush(now);
     return outcomes;
@@ -124,9 +130,44 @@ export class UserActivity extends DurableObject<Env> {
     return row.t === null ? null : dayOf(row.t, settings.timeZone);
   }
 
+  /**
+   * Per-entity time over local days `start..end` for the sessions matching `filter` (a
+   * project's files), by core's `entityTotals`. It reads the log from one timeout before the
+   * first day to one timeout after the last: the gaps that can reach into the range.
+   */
+  async entityTotals(settings: MergeSettings, start: string, end: string, filter: SessionFilter): Promise<EntityTotal[]> {
+    const from = startOfDay(start, settings.timeZone);
+    const to = startOfDay(addDays(end, 1), settings.timeZone);
+    const margin = settings.keystrokeTimeoutMinutes * 60;
+    const rows = this.sql
+      .exec<EntityInput & Record<string, SqlStorageValue>>(
+        `SELECT time, entity, type, category, project, branch, language, editor, operating_system AS operatingSystem, machine
+         FROM heartbeats WHERE time >= ? AND time <= ?`,
+        from - margin,
+        to + margin,
+      )
+      .toArray();
+    return entityTotals(rows, settings, from, to, filter);
+  }
+
   /** Recompute progress after a settings change: null when none is running. */
   async recomputeProgress(): Promise<{ done: number; total: number } | null> {
     return this.dayStore.recomputeProgress();
+  }
+
+  /**
+   * Takes the user's settings now (not on the next heartbeat): a changed time zone or timeout
+   * starts the background recompute at once. Answers its progress.
+   */
+  async adoptSettings(userId: string, settings: MergeSettings): Promise<{ done: number; total: number } | null> {
+    this.meta.bind(userId);
+    this.applySettings(settings);
+    return this.dayStore.recomputeProgress();
+  }
+
+  /** Up to `limit` heartbeats after (afterTime, afterId) in (time, id) order: the export's pages. */
+  async heartbeatPage(afterTime: number | null, afterId: string | null, limit: number): Promise<StoredHeartbeat[]> {
+    return heartbeatsAfter(this.sql, afterTime === null ? null : { time: afterTime, id: afterId ?? "" }, Math.max(1, Math.min(limit, 5000)));
   }
 
   /** Writes every changed day to D1 now (the alarm's work; also used by tests and benchmarks). */
@@ -150,6 +191,10 @@ export class UserActivity extends DurableObject<Env> {
   async deleteAll(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    // This instance may be called again (a request already in flight): it must see an empty
+    // object, not cached state of the erased one, and find its (empty) tables.
+    this.meta.forgetCache();
+    await migrate(drizzle(this.ctx.storage), migrations);
   }
 
   private applySettings(settings: MergeSettings): void {

@@ -4,10 +4,14 @@
  * Migrations in /migrations are generated from this file by drizzle-kit (`npm run db:generate`).
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
+/**
+ * Accounts. Also Better Auth's `user` model (worker/src/auth): its `name` is `display_name`;
+ * `username` is Kodo's own, derived on sign-up (core/src/accounts/username.ts).
+ */
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
   username: text("username").notNull().unique(),
@@ -96,3 +100,117 @@ export const userSharing = sqliteTable("user_sharing", {
   historyDays: integer("history_days").notNull().default(365),
   updatedAt: text("updated_at").notNull().default(now),
 });
+
+/*
+ * Sign-in (Better Auth, worker/src/auth). Its `session`, `account` and `verification` models
+ * live in auth_* tables, apart from Kodo's coding sessions. Times are ISO-8601 text like the
+ * rest of the schema (Better Auth's drizzle adapter writes Dates to text columns as ISO).
+ */
+
+/** Signed-in browser sessions: the HttpOnly cookie carries `token`. */
+export const authSessions = sqliteTable(
+  "auth_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    token: text("token").notNull().unique(),
+    expiresAt: text("expires_at").notNull(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [index("auth_sessions_user_idx").on(t.userId)],
+);
+
+/** Identities a user signs in with (Google, Facebook, Amazon, OIDC); tokens encrypted. */
+export const authAccounts = sqliteTable(
+  "auth_accounts",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: text("access_token_expires_at"),
+    refreshTokenExpiresAt: text("refresh_token_expires_at"),
+    scope: text("scope"),
+    password: text("password"),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [index("auth_accounts_user_idx").on(t.userId), uniqueIndex("auth_accounts_provider_idx").on(t.providerId, t.accountId)],
+);
+
+/** Short-lived secrets: OAuth state (with the PKCE verifier) and magic-link tokens (hashed). */
+export const authVerifications = sqliteTable(
+  "auth_verifications",
+  {
+    id: text("id").primaryKey(),
+    identifier: text("identifier").notNull(),
+    value: text("value").notNull(),
+    expiresAt: text("expires_at").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [index("auth_verifications_identifier_idx").on(t.identifier)],
+);
+
+/**
+ * Local development's outbox: with no mail sender configured, sign-in mails are printed and
+ * kept here for the dashboard's /dev/outbox page instead of being sent. Never written when a
+ * real sender is configured.
+ */
+export const outboxMessages = sqliteTable(
+  "outbox_messages",
+  {
+    id: text("id").primaryKey(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    /** The sign-in link in the mail, for the outbox page. */
+    link: text("link"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("outbox_messages_recipient_idx").on(t.recipient)],
+);
+
+/**
+ * Imports from another WakaTime-compatible server, pulled a few days per step (the client
+ * calls the step route until done), so an import survives restarts and reports progress.
+ * The remote API key is never stored: each step carries it.
+ */
+export const importJobs = sqliteTable(
+  "import_jobs",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The remote API base, e.g. https://wakatime.com/api/v1. */
+    baseUrl: text("base_url").notNull(),
+    status: text("status", { enum: ["running", "done", "failed"] }).notNull().default("running"),
+    /** Remote days to pull, oldest first, inclusive (YYYY-MM-DD). */
+    firstDay: text("first_day").notNull(),
+    lastDay: text("last_day").notNull(),
+    /** The next day to pull; null once done. */
+    nextDay: text("next_day"),
+    daysDone: integer("days_done").notNull().default(0),
+    daysTotal: integer("days_total").notNull(),
+    heartbeatsReceived: integer("heartbeats_received").notNull().default(0),
+    heartbeatsCreated: integer("heartbeats_created").notNull().default(0),
+    heartbeatsRejected: integer("heartbeats_rejected").notNull().default(0),
+    /** JSON: the remote's user agent and machine ids -> names, fetched on the first step. */
+    lookups: text("lookups"),
+    error: text("error"),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [index("import_jobs_user_idx").on(t.userId)],
+);

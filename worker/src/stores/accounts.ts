@@ -1,5 +1,5 @@
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import { eq } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { AccountStore, AuthenticatedKey, User } from "@kodo/core";
 import { apiKeys, users, userSettings } from "../db/schema.ts";
 
@@ -27,6 +27,7 @@ export function d1Accounts(d1: D1Database): AccountStore {
       const hit = keyCache.get(keyHash);
       if (hit && hit.expiresAt > Date.now()) return hit.value;
       const value = await lookUp(db, keyHash);
+      if (value && stale(lastUsed.get(value.keyId))) await noteUse(db, value.keyId);
       if (keyCache.size > 10_000) keyCache.clear();
       keyCache.set(keyHash, { value, expiresAt: Date.now() + KEY_CACHE_TTL_MS });
       return value;
@@ -47,11 +48,30 @@ export function d1Accounts(d1: D1Database): AccountStore {
   };
 }
 
+/**
+ * Records when a key was last used, at hour precision, so the keys page can show it without a
+ * D1 write per heartbeat: the look-up reads the stored time along (lastUsed), and only a time
+ * older than an hour is rewritten (the UPDATE's condition also stops two isolates doubling it).
+ */
+const LAST_USED_PRECISION_MS = 3_600_000;
+const lastUsed = new Map<string, string | null>();
+const stale = (iso: string | null | undefined) => !iso || Date.parse(iso) < Date.now() - LAST_USED_PRECISION_MS;
+async function noteUse(db: DrizzleD1Database, keyId: string): Promise<void> {
+  const now = new Date();
+  lastUsed.set(keyId, now.toISOString());
+  const staleBefore = new Date(now.getTime() - LAST_USED_PRECISION_MS).toISOString();
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: now.toISOString() })
+    .where(and(eq(apiKeys.id, keyId), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, staleBefore))));
+}
+
 async function lookUp(db: DrizzleD1Database, keyHash: string): Promise<AuthenticatedKey | null> {
   const row = await db
     .select({
       keyId: apiKeys.id,
       scope: apiKeys.scope,
+      lastUsedAt: apiKeys.lastUsedAt,
       id: users.id,
       username: users.username,
       displayName: users.displayName,
@@ -66,6 +86,8 @@ async function lookUp(db: DrizzleD1Database, keyHash: string): Promise<Authentic
     .where(eq(apiKeys.keyHash, keyHash))
     .get();
   if (!row) return null;
+  if (lastUsed.size > 10_000) lastUsed.clear();
+  lastUsed.set(row.keyId, row.lastUsedAt);
   const user: User = {
     id: row.id,
     username: row.username,

@@ -30,5 +30,6 @@ export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): Acti
     heartbeatsOn: (user, day) => stub(user).heartbeatsOn(mergeSettingsOf(user), day),
     seen: (user, kind) => stub(user).seenValues(kind),
     firstDay: (user) => stub(user).firstDay(mergeSettingsOf(user)),
+    entityTotals: (user, start, end, filter) => stub(user).entityTotals(mergeSettingsOf(user), start, end, filter),
   };
 }

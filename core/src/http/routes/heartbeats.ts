@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { WAKATIME_DOCS } from "../openapi-wakatime.ts";
 import type { AppEnv, AppContext } from "../context.ts";
 import { requireApiKey } from "../auth.ts";
 import { ApiError, jsonError } from "../errors.ts";
@@ -12,8 +14,8 @@ import { currentUser } from "./user-param.ts";
 /** Heartbeat ingest and listing: WakaTime's `users/current/heartbeats[.bulk]`. */
 export const heartbeatRoutes = new Hono<AppEnv>();
 
-heartbeatRoutes.post("/users/:user/heartbeats", requireApiKey("full"), (c) => ingest(c, false));
-heartbeatRoutes.post("/users/:user/heartbeats.bulk", requireApiKey("full"), (c) => ingest(c, true));
+heartbeatRoutes.post("/users/:user/heartbeats", describeRoute(WAKATIME_DOCS.postHeartbeats), requireApiKey("full"), (c) => ingest(c, false));
+heartbeatRoutes.post("/users/:user/heartbeats.bulk", describeRoute(WAKATIME_DOCS.postHeartbeatsBulk), requireApiKey("full"), (c) => ingest(c, true));
 
 async function ingest(c: AppContext, bulk: boolean) {
   const user = currentUser(c);
@@ -45,7 +47,7 @@ async function ingest(c: AppContext, bulk: boolean) {
   return c.json({ responses }, 201);
 }
 
-heartbeatRoutes.get("/users/:user/heartbeats", requireApiKey(), async (c) => {
+heartbeatRoutes.get("/users/:user/heartbeats", describeRoute(WAKATIME_DOCS.getHeartbeats), requireApiKey(), async (c) => {
   const user = currentUser(c);
   const date = c.req.query("date");
   if (!date || !isDay(date.slice(0, 10))) return jsonError(c, 400, "date: required, as YYYY-MM-DD");

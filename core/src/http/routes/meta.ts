@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { WAKATIME_DOCS } from "../openapi-wakatime.ts";
 import type { AppEnv } from "../context.ts";
 import { requireApiKey } from "../auth.ts";
 import { currentUser } from "./user-param.ts";
@@ -10,7 +12,7 @@ export const metaRoutes = new Hono<AppEnv>();
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
-metaRoutes.get("/users/:user", requireApiKey(), (c) => {
+metaRoutes.get("/users/:user", describeRoute(WAKATIME_DOCS.user), requireApiKey(), (c) => {
   const user = currentUser(c);
   return c.json({
     data: {
@@ -32,7 +34,7 @@ metaRoutes.get("/users/:user", requireApiKey(), (c) => {
   });
 });
 
-metaRoutes.get("/users/:user/projects", requireApiKey(), async (c) => {
+metaRoutes.get("/users/:user/projects", describeRoute(WAKATIME_DOCS.projects), requireApiKey(), async (c) => {
   const user = currentUser(c);
   const q = (c.req.query("q") ?? "").toLowerCase();
   const seen = await c.var.ports.activity.seen(user, "project");
@@ -53,7 +55,7 @@ metaRoutes.get("/users/:user/projects", requireApiKey(), async (c) => {
   return c.json({ data });
 });
 
-metaRoutes.get("/users/:user/user_agents", requireApiKey(), async (c) => {
+metaRoutes.get("/users/:user/user_agents", describeRoute(WAKATIME_DOCS.userAgents), requireApiKey(), async (c) => {
   const user = currentUser(c);
   const seen = await c.var.ports.activity.seen(user, "userAgent");
   const data = byRecent(seen).map((ua) => {
@@ -72,7 +74,7 @@ metaRoutes.get("/users/:user/user_agents", requireApiKey(), async (c) => {
   return c.json({ data });
 });
 
-metaRoutes.get("/users/:user/machine_names", requireApiKey(), async (c) => {
+metaRoutes.get("/users/:user/machine_names", describeRoute(WAKATIME_DOCS.machineNames), requireApiKey(), async (c) => {
   const user = currentUser(c);
   const seen = await c.var.ports.activity.seen(user, "machine");
   const data = byRecent(seen).map((m) => ({

@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { WAKATIME_DOCS } from "../openapi-wakatime.ts";
 import type { AppEnv, AppContext } from "../context.ts";
 import { requireApiKey } from "../auth.ts";
 import { ApiError, jsonError } from "../errors.ts";
@@ -18,14 +20,14 @@ export const summaryRoutes = new Hono<AppEnv>();
 /** Longest span one request may cover: enough for "all time" of any real user. */
 const MAX_RANGE_DAYS = 366 * 30;
 
-summaryRoutes.get("/users/:user/statusbar/today", requireApiKey(), async (c) => {
+summaryRoutes.get("/users/:user/statusbar/today", describeRoute(WAKATIME_DOCS.statusBar), requireApiKey(), async (c) => {
   const user = currentUser(c);
   const today = dayOf(c.var.ports.now(), user.timeZone);
   const [day] = await c.var.ports.activity.days(user, today, today);
   return c.json(statusBarResponse(day, today, user.timeZone));
 });
 
-summaryRoutes.get("/users/:user/summaries", requireApiKey(), async (c) => {
+summaryRoutes.get("/users/:user/summaries", describeRoute(WAKATIME_DOCS.summaries), requireApiKey(), async (c) => {
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));
   const range = await rangeOf(c, user);
   const filter: SessionFilter = {
@@ -36,7 +38,7 @@ summaryRoutes.get("/users/:user/summaries", requireApiKey(), async (c) => {
   return c.json(summariesResponse(days, range, user.timeZone, filter.project != null));
 });
 
-summaryRoutes.get("/users/:user/stats/:range?", requireApiKey(), async (c) => {
+summaryRoutes.get("/users/:user/stats/:range?", describeRoute(WAKATIME_DOCS.stats), requireApiKey(), async (c) => {
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));
   const name = c.req.param("range") ?? "last_7_days";
   const range = await namedRange(c, user, name);
@@ -44,7 +46,7 @@ summaryRoutes.get("/users/:user/stats/:range?", requireApiKey(), async (c) => {
   return c.json(statsResponse(days, range, user));
 });
 
-summaryRoutes.get("/users/:user/all_time_since_today", requireApiKey(), async (c) => {
+summaryRoutes.get("/users/:user/all_time_since_today", describeRoute(WAKATIME_DOCS.allTime), requireApiKey(), async (c) => {
   const user = currentUser(c);
   const range = await namedRange(c, user, "all_time");
   const filter: SessionFilter = { project: c.req.query("project") ?? null };
@@ -52,7 +54,7 @@ summaryRoutes.get("/users/:user/all_time_since_today", requireApiKey(), async (c
   return c.json(allTimeResponse(days, range, user.timeZone, user.keystrokeTimeoutMinutes));
 });
 
-summaryRoutes.get("/users/:user/durations", requireApiKey(), async (c) => {
+summaryRoutes.get("/users/:user/durations", describeRoute(WAKATIME_DOCS.durations), requireApiKey(), async (c) => {
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));
   const date = c.req.query("date");
   if (!date || !isDay(date.slice(0, 10))) return jsonError(c, 400, "date: required, as YYYY-MM-DD");

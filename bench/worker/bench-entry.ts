@@ -1,0 +1,85 @@
+/**
+ * The benchmark build of the worker: Kodo's real app and Durable Object, plus `/__bench/*`
+ * routes that only the benchmarks need (a bare 204 route to compare against, forcing a user's
+ * flush, D1 write accounting, the naive one-INSERT-per-heartbeat baseline). Production code
+ * stays free of them: this file is only ever built from bench/worker/wrangler.bench.toml.
+ */
+import { Hono } from "hono";
+import { hashKey } from "@kodo/core/http";
+import app from "../../worker/src/index.ts";
+import { d1Accounts } from "../../worker/src/stores/accounts.ts";
+import { countingD1, type WriteCounter } from "./counting-d1.ts";
+import { createNaiveTable, naiveIngest, naiveRead } from "./naive.ts";
+
+export { UserActivity } from "../../worker/src/activity/object.ts";
+
+/** D1 rows written by the app's own request path since the last reset (one isolate locally). */
+const requestPathWrites: WriteCounter = { rowsWritten: 0, statements: 0 };
+
+const bench = new Hono<{ Bindings: Env }>();
+
+// The yardstick for ingest throughput: the same worker, routing and runtime, no work.
+bench.all("/__bench/bare", () => new Response(null, { status: 204 }));
+
+/** Users with full-access keys, made through the real account store: [{username, key, timeZone}]. */
+bench.post("/__bench/users", async (c) => {
+  const input = await c.req.json<{ username: string; key: string; timeZone?: string; timeoutMinutes?: number }[]>();
+  const accounts = d1Accounts(c.env.DB);
+  const made = [];
+  for (const u of input) {
+    const user = await accounts.ensureUserWithKey({ username: u.username, keyHash: await hashKey(u.key), label: "bench", timeZone: u.timeZone ?? "UTC" });
+    if (u.timeoutMinutes !== undefined) {
+      await c.env.DB.prepare("UPDATE user_settings SET keystroke_timeout_minutes = ? WHERE user_id = ?").bind(u.timeoutMinutes, user.id).run();
+    }
+    made.push({ username: u.username, id: user.id });
+  }
+  return c.json(made);
+});
+
+/** Runs the user's flush now (what the alarm does): `{daysWritten, rowsWritten}` from D1's meta. */
+bench.post("/__bench/flush/:userId", async (c) => {
+  const stub = c.env.USER_ACTIVITY.get(c.env.USER_ACTIVITY.idFromName(c.req.param("userId")));
+  return c.json(await stub.flush());
+});
+
+bench.get("/__bench/d1-writes", (c) => c.json(requestPathWrites));
+bench.post("/__bench/d1-writes/reset", (c) => {
+  requestPathWrites.rowsWritten = 0;
+  requestPathWrites.statements = 0;
+  return c.json(requestPathWrites);
+});
+
+bench.post("/__bench/naive/setup", async (c) => {
+  await createNaiveTable(c.env.DB);
+  return c.body(null, 204);
+});
+
+bench.post("/__bench/naive/:userId", async (c) => {
+  const result = await naiveIngest(c.env.DB, c.req.param("userId"), await c.req.json(), {
+    userAgent: c.req.header("user-agent") ?? null,
+    machine: c.req.header("x-machine-name") ?? null,
+  });
+  return c.json(result);
+});
+
+bench.get("/__bench/naive/:userId/:kind/:range", async (c) => {
+  const kind = c.req.param("kind");
+  if (kind !== "stats" && kind !== "summaries") return c.json({ error: "kind: stats or summaries" }, 400);
+  return c.json(await naiveRead(c.env.DB, c.req.param("userId"), kind, c.req.param("range")));
+});
+
+// Wrapped once per env object (stable within an isolate), so the bench build adds no per-request
+// allocation to the app it measures.
+const countedEnvs = new WeakMap<Env, Env>();
+function countedEnv(env: Env): Env {
+  let counted = countedEnvs.get(env);
+  if (!counted) countedEnvs.set(env, (counted = { ...env, DB: countingD1(env.DB, requestPathWrites) }));
+  return counted;
+}
+
+export default {
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    if (new URL(request.url).pathname.startsWith("/__bench/")) return bench.fetch(request, env, ctx);
+    return app.fetch(request, countedEnv(env), ctx);
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,152 @@
+/**
+ * The account export: one JSON document with everything Kodo holds about a user, written as a
+ * stream so that a year of heavy use (hundreds of thousands of heartbeats) never sits in
+ * memory: the heartbeats arrive page by page and are written as they come. The document is
+ * described field by field in README.md ("Export format"); `format`/`version` let an import
+ * recognise it (a Kodo export can be imported again, into this or another Kodo).
+ */
+import type { StoredHeartbeat, User } from "../ports.ts";
+import type { DayActivity, Session } from "../types.ts";
+import type { ApiKeyInfo } from "./ports.ts";
+
+export const EXPORT_FORMAT = "kodo-export";
+export const EXPORT_VERSION = 1;
+
+export interface ExportSources {
+  user: User;
+  keys: ApiKeyInfo[];
+  /** Sign-in identities: provider id and when it was linked. */
+  identities: { provider: string; createdAt: string }[];
+  exportedAt: string;
+  /** The user's days in order, e.g. a month at a time. */
+  days: AsyncIterable<DayActivity[]>;
+  /** The raw log in time order, a page at a time. */
+  heartbeats: AsyncIterable<StoredHeartbeat[]>;
+}
+
+/** A heartbeat as exported: WakaTime's input field names, so the file imports anywhere. */
+export function exportedHeartbeat(hb: StoredHeartbeat) {
+  return {
+    id: hb.id,
+    time: hb.time,
+    entity: hb.entity,
+    type: hb.type,
+    category: hb.category,
+    project: hb.project,
+    project_root_count: hb.projectRootCount,
+    branch: hb.branch,
+    language: hb.language,
+    dependencies: hb.dependencies,
+    lines: hb.lines,
+    lineno: hb.lineNumber,
+    cursorpos: hb.cursorPosition,
+    line_additions: hb.lineAdditions,
+    line_deletions: hb.lineDeletions,
+    ai_line_changes: hb.aiLineChanges,
+    human_line_changes: hb.humanLineChanges,
+    is_write: hb.isWrite,
+    editor: hb.editor,
+    operating_system: hb.operatingSystem,
+    machine: hb.machine,
+    user_agent: hb.userAgent,
+    created_at: hb.createdAt,
+  };
+}
+
+function exportedSession(s: Session) {
+  return {
+    start: s.start,
+    end: s.end,
+    seconds: Math.round((s.end - s.start) * 1000) / 1000,
+    project: s.project,
+    language: s.language,
+    editor: s.editor,
+    operating_system: s.operatingSystem,
+    machine: s.machine,
+    branch: s.branch,
+    category: s.category,
+  };
+}
+
+function exportedDay(d: DayActivity) {
+  return {
+    date: d.day,
+    total_seconds: d.totalSeconds,
+    totals: {
+      projects: d.totals.project,
+      languages: d.totals.language,
+      editors: d.totals.editor,
+      operating_systems: d.totals.operatingSystem,
+      machines: d.totals.machine,
+      branches: d.totals.branch,
+      categories: d.totals.category,
+    },
+    sessions: d.sessions.map(exportedSession),
+  };
+}
+
+const ABOUT =
+  "Everything Kodo holds about this user: profile, settings, API keys (metadata only: keys are stored hashed and never exported), " +
+  "sign-in identities, per-day activity (sessions and totals, derived from the heartbeats with the settings above) and the raw heartbeats. " +
+  "Times: *_at fields are ISO-8601 UTC; time/start/end are epoch seconds; dates are days in settings.time_zone. " +
+  "Import this file into any Kodo (Account > Data > Import) to restore the heartbeats; days are recomputed from them.";
+
+/** The document's text, piece by piece (each piece is small). */
+export async function* exportChunks(src: ExportSources): AsyncGenerator<string> {
+  const u = src.user;
+  const head = {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exported_at: src.exportedAt,
+    about: ABOUT,
+    user: { id: u.id, username: u.username, display_name: u.displayName, email: u.email, created_at: u.createdAt },
+    settings: { time_zone: u.timeZone, keystroke_timeout_minutes: u.keystrokeTimeoutMinutes },
+    api_keys: src.keys.map((k) => ({ id: k.id, label: k.label, scope: k.scope, hint: k.hint, created_at: k.createdAt, last_used_at: k.lastUsedAt })),
+    identities: src.identities.map((i) => ({ provider: i.provider, created_at: i.createdAt })),
+  };
+  // The head's closing brace is replaced by the streamed arrays.
+  yield JSON.stringify(head, null, 1).replace(/\n}$/, ",\n");
+  yield ' "days": [';
+  let first = true;
+  for await (const page of src.days) {
+    for (const d of page) {
+      yield `${first ? "\n  " : ",\n  "}${JSON.stringify(exportedDay(d))}`;
+      first = false;
+    }
+  }
+  yield first ? "],\n" : "\n ],\n";
+  yield ' "heartbeats": [';
+  first = true;
+  let count = 0;
+  for await (const page of src.heartbeats) {
+    let text = "";
+    for (const hb of page) {
+      text += `${first ? "\n  " : ",\n  "}${JSON.stringify(exportedHeartbeat(hb))}`;
+      first = false;
+      count++;
+    }
+    if (text) yield text;
+  }
+  yield first ? "],\n" : "\n ],\n";
+  yield ` "heartbeat_count": ${count}\n}\n`;
+}
+
+/** The document as a byte stream: pulled piece by piece, so a slow reader slows the reading. */
+export function exportStream(src: ExportSources): ReadableStream<Uint8Array> {
+  const chunks = exportChunks(src);
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+}

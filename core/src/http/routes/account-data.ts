@@ -1,0 +1,136 @@
+/**
+ * `/api/kodo/account/export` and `/api/kodo/account/import`: everything Kodo holds about the
+ * caller as one streamed JSON document, and importing heartbeats from a file (a WakaTime data
+ * dump, a Kodo export, or a plain array), streamed too, so neither holds a year of heartbeats
+ * in memory. Pulling from another server is in account-remote-import.ts.
+ */
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import type { AppEnv } from "../context.ts";
+import { jsonError } from "../errors.ts";
+import { errorResponses, jsonResponse } from "../openapi-schemas.ts";
+import { API_KEY_SECURITY } from "../openapi.ts";
+import { admin, requireAccount } from "./account-auth.ts";
+import { countsView, importResultSchema } from "./account-views.ts";
+import { exportStream } from "../../accounts/export.ts";
+import { IMPORT_PATHS, emptyCounts, formatOfPath, importAll, type ImportFormat } from "../../accounts/import.ts";
+import { JsonStreamError, jsonItems } from "../../accounts/json-items.ts";
+import { addDays, dayOf } from "../../time/zone.ts";
+import type { ActivityStore, StoredHeartbeat, User } from "../../ports.ts";
+import type { ActivityAdmin } from "../../accounts/ports.ts";
+import type { DayActivity } from "../../types.ts";
+
+export const accountDataRoutes = new Hono<AppEnv>();
+
+const TAGS = ["Account"];
+const AUTH_NOTE = "Authenticated by the dashboard's sign-in cookie or an API key.";
+/** Heartbeats per page read from the activity store while exporting. */
+export const EXPORT_PAGE_SIZE = 2000;
+/** Days per read while exporting (a month of sessions at a time). */
+const EXPORT_DAYS_PER_READ = 31;
+
+accountDataRoutes.get(
+  "/export",
+  describeRoute({
+    tags: TAGS,
+    summary: "Export everything as JSON",
+    description:
+      "One JSON document (streamed): `format`, `version`, `exported_at`, `user`, `settings`, `api_keys` (metadata only), " +
+      "`identities`, `days` (per-day totals and sessions) and `heartbeats` (the raw log, WakaTime field names). " +
+      `See README "Export format". ${AUTH_NOTE} Any key, read-only included.`,
+    security: API_KEY_SECURITY,
+    responses: {
+      200: { description: "The export, as an attachment.", content: { "application/json": { schema: { type: "object" } } } },
+      ...errorResponses(401),
+    },
+  }),
+  requireAccount("read"),
+  async (c) => {
+    const { accounts, activity: activityAdmin } = admin(c);
+    const { activity } = c.var.ports;
+    const user = c.var.auth.user;
+    const now = c.var.ports.now();
+    const [keys, identities, firstDay] = await Promise.all([accounts.listKeys(user.id), accounts.listIdentities(user.id), activity.firstDay(user)]);
+    const today = dayOf(now, user.timeZone);
+    const body = exportStream({
+      user,
+      keys,
+      identities,
+      exportedAt: new Date(now * 1000).toISOString(),
+      days: daysOf(activity, user, firstDay, today),
+      heartbeats: heartbeatPages(activityAdmin, user),
+    });
+    const name = `kodo-export-${user.username}-${today}.json`;
+    return c.body(body, 200, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${name}"`,
+      "Cache-Control": "private, no-store",
+    });
+  },
+);
+
+async function* daysOf(activity: ActivityStore, user: User, firstDay: string | null, today: string): AsyncGenerator<DayActivity[]> {
+  if (firstDay === null) return;
+  for (let start = firstDay; start <= today; start = addDays(start, EXPORT_DAYS_PER_READ)) {
+    const end = addDays(start, EXPORT_DAYS_PER_READ - 1);
+    yield await activity.days(user, start, end < today ? end : today, { sessions: true });
+  }
+}
+
+async function* heartbeatPages(activity: ActivityAdmin, user: User): AsyncGenerator<StoredHeartbeat[]> {
+  let after: { time: number; id: string } | null = null;
+  for (;;) {
+    const page = await activity.heartbeatPage(user, after, EXPORT_PAGE_SIZE);
+    if (page.length > 0) yield page;
+    if (page.length < EXPORT_PAGE_SIZE) return;
+    const last = page[page.length - 1]!;
+    after = { time: last.time, id: last.id };
+  }
+}
+
+accountDataRoutes.post(
+  "/import",
+  describeRoute({
+    tags: TAGS,
+    summary: "Import heartbeats from a file",
+    description:
+      "The body is the file itself (streamed, any size): a WakaTime data dump (`days[].heartbeats[]`), a Kodo export " +
+      "(`heartbeats[]`) or a JSON array of heartbeats. Each heartbeat is validated, deduplicated and merged like a live " +
+      "one, so importing a file twice changes nothing. A file that turns out malformed half-way keeps what was imported " +
+      `before the error (the 400 says how much). Needs a full-access key or a session. ${AUTH_NOTE}`,
+    security: API_KEY_SECURITY,
+    requestBody: { required: true, description: "The JSON file.", content: { "application/json": { schema: { type: "object" } } } },
+    responses: { 200: jsonResponse("What was imported.", importResultSchema), ...errorResponses(400, 401, 403) },
+  }),
+  requireAccount("write"),
+  async (c) => {
+    const stream = c.req.raw.body;
+    if (!stream) return jsonError(c, 400, "Body required: the JSON file to import");
+    const { activity } = c.var.ports;
+    const user = c.var.auth.user;
+    const now = c.var.ports.now();
+    const counts = emptyCounts();
+    let format: ImportFormat | null = null;
+    const items = (async function* () {
+      for await (const item of jsonItems(stream, Object.values(IMPORT_PATHS))) {
+        format ??= formatOfPath(item.path);
+        yield item.value;
+      }
+    })();
+    try {
+      await importAll(activity, user, items, now, null, counts);
+    } catch (err) {
+      if (!(err instanceof JsonStreamError)) throw err;
+      const kept = counts.created + counts.duplicates;
+      return jsonError(c, 400, `${err.message}. ${kept} heartbeats before the error were imported (${counts.created} new); importing again is safe.`);
+    }
+    if (format === null && counts.received === 0) {
+      return jsonError(c, 400, "No heartbeats found: expected a WakaTime data dump (days[].heartbeats[]), a Kodo export (heartbeats[]) or an array of heartbeats");
+    }
+    const firstDay = counts.firstTime === null ? null : dayOf(counts.firstTime, user.timeZone);
+    const lastDay = counts.lastTime === null ? null : dayOf(counts.lastTime, user.timeZone);
+    const days = firstDay && lastDay ? await activity.days(user, firstDay, lastDay) : [];
+    const totalSeconds = days.reduce((sum, d) => sum + d.totalSeconds, 0);
+    return c.json({ format, ...countsView(counts), first_day: firstDay, last_day: lastDay, total_seconds: Math.round(totalSeconds * 1000) / 1000 });
+  },
+);

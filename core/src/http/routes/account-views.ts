@@ -1,0 +1,142 @@
+/**
+ * JSON shapes of the account routes (snake_case like the rest of the API) and their zod
+ * schemas for the OpenAPI document, plus the small-body reader these routes share.
+ */
+import type { Context } from "hono";
+import { z } from "zod";
+import { ApiError } from "../errors.ts";
+import type { User } from "../../ports.ts";
+import type { ApiKeyInfo, ImportJob, RecomputeProgress } from "../../accounts/ports.ts";
+import type { ImportCounts } from "../../accounts/import.ts";
+
+/** Account bodies are small (settings, a label, an URL): 16 KiB is plenty. */
+export const MAX_ACCOUNT_BODY_BYTES = 16_384;
+
+/** A small JSON object body; an empty body counts as `{}`. */
+export async function readSmallJson(c: Context): Promise<Record<string, unknown>> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > MAX_ACCOUNT_BODY_BYTES) throw new ApiError(413, `Body too large: at most ${MAX_ACCOUNT_BODY_BYTES} bytes`);
+  const text = await c.req.text();
+  if (text.length > MAX_ACCOUNT_BODY_BYTES) throw new ApiError(413, `Body too large: at most ${MAX_ACCOUNT_BODY_BYTES} bytes`);
+  if (text.trim() === "") return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "Body is not valid JSON");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError(400, "Body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
+export function userView(u: User) {
+  return {
+    id: u.id,
+    username: u.username,
+    display_name: u.displayName,
+    email: u.email,
+    created_at: u.createdAt,
+    time_zone: u.timeZone,
+    keystroke_timeout_minutes: u.keystrokeTimeoutMinutes,
+  };
+}
+
+export function keyView(k: ApiKeyInfo) {
+  return { id: k.id, label: k.label, scope: k.scope, hint: k.hint, created_at: k.createdAt, last_used_at: k.lastUsedAt };
+}
+
+export function progressView(p: RecomputeProgress | null) {
+  return p === null ? null : { done: p.done, total: p.total };
+}
+
+export function jobView(j: ImportJob) {
+  return {
+    id: j.id,
+    url: j.baseUrl,
+    status: j.status,
+    first_day: j.firstDay,
+    last_day: j.lastDay,
+    next_day: j.nextDay,
+    days_done: j.daysDone,
+    days_total: j.daysTotal,
+    heartbeats_received: j.heartbeatsReceived,
+    heartbeats_created: j.heartbeatsCreated,
+    heartbeats_rejected: j.heartbeatsRejected,
+    error: j.error,
+    created_at: j.createdAt,
+    updated_at: j.updatedAt,
+  };
+}
+
+export function countsView(c: ImportCounts) {
+  return { received: c.received, created: c.created, duplicates: c.duplicates, rejected: c.rejected, errors: c.errors };
+}
+
+// ---- schemas (documentation) ------------------------------------------------------------
+
+export const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  display_name: z.string().nullable(),
+  email: z.string().nullable(),
+  created_at: z.string(),
+  time_zone: z.string(),
+  keystroke_timeout_minutes: z.number().int(),
+});
+
+export const progressSchema = z
+  .object({ done: z.number().int(), total: z.number().int() })
+  .nullable()
+  .meta({ description: "History recompute after a time zone or timeout change: days done of total; null when none runs." });
+
+export const accountSchema = z.object({
+  user: userSchema,
+  identities: z.array(z.object({ provider: z.string(), created_at: z.string() })),
+  recompute: progressSchema,
+  auth: z.enum(["session", "api_key"]),
+  csrf_token: z.string().nullable().meta({ description: "For a sign-in session: send it back as X-CSRF-Token on POST/PATCH/DELETE." }),
+});
+
+export const keySchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  scope: z.enum(["full", "read"]),
+  hint: z.string().meta({ description: "The key's last four characters." }),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+});
+
+export const newKeySchema = z.object({ data: keySchema, key: z.string().meta({ description: "The key itself. Shown this once: Kodo keeps only its SHA-256 digest." }) });
+
+export const jobSchema = z.object({
+  id: z.string(),
+  url: z.string(),
+  status: z.enum(["running", "done", "failed"]),
+  first_day: z.string(),
+  last_day: z.string(),
+  next_day: z.string().nullable(),
+  days_done: z.number().int(),
+  days_total: z.number().int(),
+  heartbeats_received: z.number().int(),
+  heartbeats_created: z.number().int(),
+  heartbeats_rejected: z.number().int(),
+  error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export const importResultSchema = z.object({
+  format: z.enum(["wakatime-dump", "kodo-export", "array"]).nullable(),
+  received: z.number().int(),
+  created: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.number().int(),
+  errors: z.array(z.string()).meta({ description: "The first few rejection reasons." }),
+  first_day: z.string().nullable(),
+  last_day: z.string().nullable(),
+  total_seconds: z.number().meta({ description: "Coding time of the imported days (first_day..last_day) after the import." }),
+});
+
+export function jsonBody(description: string, schema: Record<string, unknown>) {
+  return { required: false, description, content: { "application/json": { schema } } };
+}

@@ -1,0 +1,33 @@
+/**
+ * `npm run sam:local` (from the repository root) or `npm run local -w sam`.
+ *   KODO_PORT=8788        port (default 8788; `npm start`'s worker uses 8787)
+ *   KODO_DYNALITE=memory  keep DynamoDB in memory instead of .kodo/dynalite
+ *   KODO_DYNAMO_ENDPOINT  use an already running DynamoDB-compatible server
+ *   KODO_KEY_FILE         where the dev account's key is kept (default .kodo/local-api-key)
+ *   KODO_BUILD_DIR        where the Lambda bundle is written (default sam/.build/local)
+ *   KODO_LOG=1            log each request
+ */
+import { startLocalRunner } from "./runner.ts";
+
+const runner = await startLocalRunner({
+  port: Number(process.env.KODO_PORT ?? 8788),
+  dynaliteDir: process.env.KODO_DYNALITE === "memory" ? null : undefined,
+  ...(process.env.KODO_DYNAMO_ENDPOINT ? { dynamoEndpoint: process.env.KODO_DYNAMO_ENDPOINT } : {}),
+  ...(process.env.KODO_KEY_FILE ? { keyFile: process.env.KODO_KEY_FILE } : {}),
+  ...(process.env.KODO_BUILD_DIR ? { buildDir: process.env.KODO_BUILD_DIR } : {}),
+  log: process.env.KODO_LOG === "1",
+});
+
+console.log(`Kodo API: ${runner.url}`);
+console.log(`Local account "dev", API key: ${runner.devKey} (also in .kodo/local-api-key)`);
+console.log(`Running the Lambda bundle on a local HTTP API, DynamoDB on dynalite at ${runner.dynamoEndpoint}`);
+console.log(`Point any WakaTime plugin here with these lines in ~/.wakatime.cfg:`);
+console.log(`  [settings]\n  api_url = ${runner.url}/api/v1\n  api_key = ${runner.devKey}`);
+console.log("Press Ctrl+C to stop.");
+
+const shutdown = async () => {
+  await runner.close();
+  process.exit(0);
+};
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Node tests against dynalite (a real DynamoDB-compatible server on loopback) and the bundled
+ * Lambda handler behind the local runner. Files run one at a time: the machine has 2 cores.
+ */
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,62 @@
+/**
+ * The worker's sign-in endpoints (Cloudflare only; the shared API sees sessions through the
+ * SessionResolver port):
+ * - `/api/auth/*`: Better Auth (OAuth redirects and callbacks, magic links, sign-out, session);
+ * - `GET /api/kodo/auth/providers`: what the sign-in page may offer (unconfigured ones are absent);
+ * - `GET /api/kodo/dev/outbox`: local development's outbox of sign-in mails (404 elsewhere).
+ * The dashboard reaches these through its service binding and forwards the browser's /api/*
+ * requests here, so cookies are set for the dashboard's origin.
+ */
+import { Hono } from "hono";
+import { describeRoute } from "hono-openapi";
+import { authConfigFor, authFor } from "./better-auth.ts";
+import { offeredProviders } from "./config.ts";
+import { outboxMessagesNewestFirst } from "./email.ts";
+
+type WorkerEnv = { Bindings: Env };
+
+export function authRoutes() {
+  const app = new Hono<WorkerEnv>();
+
+  app.on(["GET", "POST"], "/api/auth/*", async (c) => {
+    const made = await authFor(c.env);
+    if (!made) return c.json({ error: "Sign-in is not configured on this server (BETTER_AUTH_SECRET and BETTER_AUTH_URL)" }, 404);
+    return made.auth.handler(c.req.raw);
+  });
+
+  app.get(
+    "/api/kodo/auth/providers",
+    describeRoute({
+      tags: ["Account"],
+      summary: "Sign-in methods this server offers",
+      description: "OAuth providers with their ids (for `POST /api/auth/sign-in/social`), whether email links are offered, and whether the local outbox is on.",
+      responses: { 200: { description: "`{providers: [{id, name}], email: boolean, outbox: boolean}`" } },
+    }),
+    (c) => {
+      const cfg = authConfigFor(c.env);
+      return c.json({
+        providers: offeredProviders(cfg),
+        email: cfg?.email != null,
+        outbox: cfg?.email?.kind === "outbox",
+      });
+    },
+  );
+
+  app.get(
+    "/api/kodo/dev/outbox",
+    describeRoute({
+      tags: ["Account"],
+      summary: "Local development: sign-in mails not sent",
+      description: "Only when KODO_LOCAL_OUTBOX=1 and no mail sender is configured (npm start); 404 otherwise.",
+      responses: { 200: { description: "`{data: [{id, to, subject, text, link, created_at}]}`, newest first." }, 404: { description: "No local outbox." } },
+    }),
+    async (c) => {
+      if (authConfigFor(c.env)?.email?.kind !== "outbox") return c.json({ error: "Not found" }, 404);
+      const rows = await outboxMessagesNewestFirst(c.env.DB);
+      c.header("Cache-Control", "no-store");
+      return c.json({ data: rows.map((r) => ({ id: r.id, to: r.recipient, subject: r.subject, text: r.text, link: r.link, created_at: r.createdAt })) });
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,70 @@
+import type { PublicDirectory, PublicUser, SharingSettings } from "@kodo/core";
+
+/**
+ * Public reads by username from D1: the user, their settings and their sharing row in one
+ * query. Only users with `public_profile` on are returned; a user without a sharing row is
+ * private (the defaults of `user_sharing`), so unknown and private users look the same.
+ */
+export function d1PublicDirectory(db: D1Database): PublicDirectory {
+  return {
+    async findPublicUser(username) {
+      const row = await db
+        .prepare(
+          `SELECT u.id, u.username, u.display_name, u.created_at, s.time_zone, s.keystroke_timeout_minutes,
+                  sh.public_profile, sh.leaderboards, sh.projects, sh.languages, sh.editors,
+                  sh.operating_systems, sh.machines, sh.history_days
+             FROM users u
+             JOIN user_sharing sh ON sh.user_id = u.id
+             LEFT JOIN user_settings s ON s.user_id = u.id
+            WHERE u.username = ? AND sh.public_profile = 1`,
+        )
+        .bind(username)
+        .first<SharingRow>();
+      return row ? toPublicUser(row) : null;
+    },
+  };
+}
+
+interface SharingRow {
+  id: string;
+  username: string;
+  display_name: string | null;
+  created_at: string;
+  time_zone: string | null;
+  keystroke_timeout_minutes: number | null;
+  public_profile: number;
+  leaderboards: number;
+  projects: string;
+  languages: number;
+  editors: number;
+  operating_systems: number;
+  machines: number;
+  history_days: number;
+}
+
+function toPublicUser(row: SharingRow): PublicUser {
+  const sharing: SharingSettings = {
+    publicProfile: row.public_profile === 1,
+    leaderboards: row.leaderboards === 1,
+    // An unexpected value is treated as the most private one.
+    projects: row.projects === "public" || row.projects === "alias" ? row.projects : "hidden",
+    languages: row.languages === 1,
+    editors: row.editors === 1,
+    operatingSystems: row.operating_systems === 1,
+    machines: row.machines === 1,
+    historyDays: Math.max(0, Math.trunc(row.history_days)),
+  };
+  return {
+    user: {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      // Public reads never show the e-mail address.
+      email: null,
+      timeZone: row.time_zone ?? "UTC",
+      keystrokeTimeoutMinutes: row.keystroke_timeout_minutes ?? 15,
+      createdAt: row.created_at,
+    },
+    sharing,
+  };
+}
