@@ -42,8 +42,8 @@ export async function applyMigrations(persistTo) {
 
 export const sha256 = (s) => createHash("sha256").update(s).digest("hex");
 
-/** Creates (idempotently) a user with a full-access API key, straight in local D1. */
-export async function ensureUser(persistTo, { username, key, timeZone = "UTC", label = "local" }) {
+/** Creates (idempotently) a user with a full-access API key (and an email address), straight in local D1. */
+export async function ensureUser(persistTo, { username, key, timeZone = "UTC", label = "local", email = null }) {
   const id = `local-${username}`;
   const hash = sha256(key);
   const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
@@ -51,6 +51,8 @@ export async function ensureUser(persistTo, { username, key, timeZone = "UTC", l
     `INSERT OR IGNORE INTO users (id, username, display_name) VALUES (${q(id)}, ${q(username)}, ${q(username)});`,
     `INSERT OR IGNORE INTO user_settings (user_id, time_zone) VALUES (${q(id)}, ${q(timeZone)});`,
     `INSERT OR IGNORE INTO api_keys (id, user_id, key_hash, label, scope, hint) VALUES (${q(randomUUID())}, (SELECT id FROM users WHERE username = ${q(username)}), ${q(hash)}, ${q(label)}, 'full', ${q(key.slice(-4))});`,
+    // An address lets the account sign in to the dashboard by email link (local outbox).
+    ...(email ? [`UPDATE users SET email = ${q(email)} WHERE username = ${q(username)} AND email IS NULL;`] : []),
   ].join(" ");
   await wrangler(["d1", "execute", "kodo", "--local", "--persist-to", persistTo, "--command", sql]);
 }

@@ -28,8 +28,10 @@ const key = existsSync(keyFile) ? readFileSync(keyFile, "utf8").trim() : `waka_$
 writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
 
 const devVars = readDevVars();
+/** The local account's address: sign in to the dashboard with it to see its history. */
+const DEV_EMAIL = "dev@kodo.localhost";
 await applyMigrations(persistTo);
-await ensureUser(persistTo, { username: "dev", key, label: "local dev (npm start)" });
+await ensureUser(persistTo, { username: "dev", key, label: "local dev (npm start)", email: DEV_EMAIL });
 console.log("Starting Kodo (the dashboard is rebuilt first when its sources changed)...");
 const kodo = await startKodo({
   apiPort,
@@ -45,7 +47,7 @@ const kodo = await startKodo({
 const api = `${kodo.api.url}/api`;
 console.log(`Kodo API: ${kodo.api.url}`);
 console.log(`Kodo dashboard: ${kodo.site.url}`);
-console.log(`  sign in with any email address: the link shows at ${kodo.site.url}/dev/outbox (and here)`);
+console.log(`  sign in as "dev" with ${DEV_EMAIL} (or any address): the link shows at ${kodo.site.url}/dev/outbox and here`);
 console.log(`Local account "dev", API key: ${key} (also in .kodo/local-api-key)`);
 console.log(`Point any WakaTime plugin here with these lines in ~/.wakatime.cfg:`);
 console.log(`  [settings]\n  api_url = ${api}/v1\n  api_key = ${key}`);

@@ -70,9 +70,15 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
     },
   }).catch(async (err) => {
     await oauth.stop();
+    await rm(persistTo, { recursive: true, force: true });
     throw err;
   });
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }).catch(async (err) => {
+    await kodo.stop();
+    await oauth.stop();
+    await rm(persistTo, { recursive: true, force: true });
+    throw new Error(`chromium did not start (apt-get install chromium): ${err}`);
+  });
 
   return Object.assign(stack, {
     siteUrl: kodo.site.url,

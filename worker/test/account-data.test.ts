@@ -63,6 +63,7 @@ describe("export", () => {
     const doc = await exportOf({ headers: { cookie: s.cookie } });
     expect(doc).toMatchObject({ format: "kodo-export", version: 1, user: { id: s.userId, email: s.email, username: s.username }, settings: { time_zone: "UTC", keystroke_timeout_minutes: 15 } });
     expect(doc.identities).toEqual([{ provider: "email", created_at: expect.any(String) }]);
+    expect(doc.sharing).toBeNull();
     expect(doc.api_keys).toHaveLength(1);
     expect(doc.api_keys[0]).toMatchObject({ label: "laptop", scope: "full", hint: key.slice(-4) });
     const text = JSON.stringify(doc);
@@ -84,8 +85,10 @@ describe("export", () => {
   it("is available with an API key, read-only included; without credentials it is 401", async () => {
     const s = await signIn();
     const read = await newKey(s, "read");
+    await env.DB.prepare("INSERT INTO user_sharing (user_id, public_profile, projects) VALUES (?, 1, 'alias')").bind(s.userId).run();
     const doc = await exportOf({ key: read });
     expect(doc.user.id).toBe(s.userId);
+    expect(doc.sharing).toMatchObject({ public_profile: 1, projects: "alias", history_days: 365 });
     expect((await call("/api/kodo/account/export")).status).toBe(401);
   });
 });

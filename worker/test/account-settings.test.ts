@@ -3,6 +3,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { call, freshStorage, postBeats, stubFor, wire } from "./helpers.ts";
 import { asSession, signIn, type SignedIn } from "./sign-in-helpers.ts";
+import { d1AccountAdmin } from "../src/stores/account-admin.ts";
 
 beforeEach(freshStorage);
 
@@ -44,6 +45,9 @@ describe("profile and settings", () => {
     const r = await patch(b, { username: a.username });
     expect(r.status).toBe(409);
     expect((await patch(a, { username: a.username })).status).toBe(200);
+    // The race the route's check cannot see (another user takes the name in between): the
+    // store reports it instead of failing.
+    expect(await d1AccountAdmin(env.DB).updateProfile(b.userId, { username: a.username })).toBe("username-taken");
   });
 
   it("a read-only key may not change settings; a full key may", async () => {

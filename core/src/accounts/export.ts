@@ -17,6 +17,8 @@ export interface ExportSources {
   keys: ApiKeyInfo[];
   /** Sign-in identities: provider id and when it was linked. */
   identities: { provider: string; createdAt: string }[];
+  /** Sharing settings as stored; null = never set (everything private). */
+  sharing: Record<string, unknown> | null;
   exportedAt: string;
   /** The user's days in order, e.g. a month at a time. */
   days: AsyncIterable<DayActivity[]>;
@@ -87,7 +89,7 @@ function exportedDay(d: DayActivity) {
 
 const ABOUT =
   "Everything Kodo holds about this user: profile, settings, API keys (metadata only: keys are stored hashed and never exported), " +
-  "sign-in identities, per-day activity (sessions and totals, derived from the heartbeats with the settings above) and the raw heartbeats. " +
+  "sign-in identities, sharing settings (null: never set, all private), per-day activity (sessions and totals, derived from the heartbeats with the settings above) and the raw heartbeats. " +
   "Times: *_at fields are ISO-8601 UTC; time/start/end are epoch seconds; dates are days in settings.time_zone. " +
   "Import this file into any Kodo (Account > Data > Import) to restore the heartbeats; days are recomputed from them.";
 
@@ -103,6 +105,7 @@ export async function* exportChunks(src: ExportSources): AsyncGenerator<string> 
     settings: { time_zone: u.timeZone, keystroke_timeout_minutes: u.keystrokeTimeoutMinutes },
     api_keys: src.keys.map((k) => ({ id: k.id, label: k.label, scope: k.scope, hint: k.hint, created_at: k.createdAt, last_used_at: k.lastUsedAt })),
     identities: src.identities.map((i) => ({ provider: i.provider, created_at: i.createdAt })),
+    sharing: src.sharing,
   };
   // The head's closing brace is replaced by the streamed arrays.
   yield JSON.stringify(head, null, 1).replace(/\n}$/, ",\n");

@@ -67,11 +67,17 @@ export interface AccountAdmin {
   findUser(userId: string): Promise<User | null>;
   /** True when another user has this username. */
   usernameTaken(username: string, exceptUserId: string): Promise<boolean>;
-  /** Applies the change; returns the updated user. */
-  updateProfile(userId: string, change: ProfileChange): Promise<User>;
+  /** Applies the change; returns the updated user, or "username-taken" (a race lost). */
+  updateProfile(userId: string, change: ProfileChange): Promise<User | "username-taken">;
 
   /** How the user signs in: provider ids ("google", "email", ...) and when each was linked. */
   listIdentities(userId: string): Promise<{ provider: string; createdAt: string }[]>;
+
+  /**
+   * The user's sharing settings as stored (snake_case fields), or null when never set (all
+   * private). Optional: an adapter without it exports `sharing: null`.
+   */
+  sharingOf?(userId: string): Promise<Record<string, unknown> | null>;
 
   listKeys(userId: string): Promise<ApiKeyInfo[]>;
   /** Stores a new key; null when a key with this hash exists already (any user). */

@@ -104,7 +104,7 @@ export function resolveRange(name: string, now: number, timeZone: string, firstD
       return make(first, addDays(`${today.slice(0, 7)}-01`, -1));
     }
   }
-  if (/^\d{4}$/.test(key)) {
+  if (/^\d{4}$/.test(key) && isDay(`${key}-01-01`)) {
     const start = `${key}-01-01`;
     return { start, end: `${key}-12-31`, name: key, text: key };
   }

@@ -37,6 +37,8 @@ describe("time zones", () => {
     expect(isDay("2026-02-29")).toBe(false);
     expect(isDay("2028-02-29")).toBe(true);
     expect(isDay("2026-1-01")).toBe(false);
+    expect(isDay("9999-12-31")).toBe(false);
+    expect(isDay("1900-01-01")).toBe(false);
     expect(isValidTimeZone("Europe/Berlin")).toBe(true);
     expect(isValidTimeZone("Mars/Olympus")).toBe(false);
     expect(isValidTimeZone("")).toBe(false);

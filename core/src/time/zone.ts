@@ -70,11 +70,19 @@ export function dayOf(epochSeconds: number, timeZone: string): string {
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** True for a real calendar date written "YYYY-MM-DD". */
+/**
+ * Days Kodo accepts in requests: heartbeat times are positive epoch seconds, so nothing lies
+ * before 1969-12-31 anywhere; the upper bound keeps day arithmetic inside four-digit years.
+ */
+export const FIRST_SUPPORTED_YEAR = 1969;
+export const LAST_SUPPORTED_YEAR = 2999;
+
+/** True for a real calendar date written "YYYY-MM-DD" within the supported years. */
 export function isDay(value: string): boolean {
   const m = DAY_RE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < FIRST_SUPPORTED_YEAR || y > LAST_SUPPORTED_YEAR) return false;
   const t = new Date(Date.UTC(y, mo - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }

@@ -91,6 +91,9 @@ export function makeAuth(env: Pick<Env, "DB">, cfg: AuthConfig, extraPlugins: Be
       additionalFields: { username: { type: "string", required: false, input: false } },
     },
     session: { expiresIn: SESSION_DAYS * 86_400, updateAge: 86_400 },
+    // Per-isolate limits (sign-in 3/10 s, magic links 5/min per IP) wherever the site is public;
+    // off on plain-http local setups, where every request comes from one address.
+    rateLimit: { enabled: cfg.secureCookies, storage: "memory" },
     account: {
       // Belt and braces: tokens are dropped before storage (databaseHooks below).
       encryptOAuthTokens: true,

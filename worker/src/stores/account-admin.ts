@@ -52,7 +52,14 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
             .onConflictDoUpdate({ target: userSettings.userId, set: { ...settings, updatedAt: now } }),
         );
       }
-      if (writes.length > 0) await db.batch(writes as [(typeof writes)[number], ...(typeof writes)[number][]]);
+      try {
+        if (writes.length > 0) await db.batch(writes as [(typeof writes)[number], ...(typeof writes)[number][]]);
+      } catch (err) {
+        // Another user took the name between the check and this write (users.username is unique).
+        const text = `${String((err as Error)?.message ?? err)} ${String((err as { cause?: Error })?.cause?.message ?? "")}`;
+        if (change.username !== undefined && /UNIQUE constraint failed: users\.username/.test(text)) return "username-taken";
+        throw err;
+      }
       // Cached key look-ups carry the user (settings included).
       clearKeyCache();
       const user = await findUser(db, userId);
@@ -72,6 +79,13 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
       // Email links sign in whoever owns the address: every account with an address has it.
       const email = user?.email ? [{ provider: "email", createdAt: user.createdAt }] : [];
       return [...email, ...rows.map((r) => ({ provider: r.provider, createdAt: r.createdAt }))];
+    },
+
+    async sharingOf(userId) {
+      const row = await d1.prepare("SELECT * FROM user_sharing WHERE user_id = ?").bind(userId).first<Record<string, unknown>>();
+      if (!row) return null;
+      const { user_id: _owner, ...settings } = row;
+      return settings;
     },
 
     async listKeys(userId) {

@@ -36,7 +36,7 @@ accountDataRoutes.get(
     summary: "Export everything as JSON",
     description:
       "One JSON document (streamed): `format`, `version`, `exported_at`, `user`, `settings`, `api_keys` (metadata only), " +
-      "`identities`, `days` (per-day totals and sessions) and `heartbeats` (the raw log, WakaTime field names). " +
+      "`identities`, `sharing`, `days` (per-day totals and sessions) and `heartbeats` (the raw log, WakaTime field names). " +
       `See README "Export format". ${AUTH_NOTE} Any key, read-only included.`,
     security: API_KEY_SECURITY,
     responses: {
@@ -50,12 +50,18 @@ accountDataRoutes.get(
     const { activity } = c.var.ports;
     const user = c.var.auth.user;
     const now = c.var.ports.now();
-    const [keys, identities, firstDay] = await Promise.all([accounts.listKeys(user.id), accounts.listIdentities(user.id), activity.firstDay(user)]);
+    const [keys, identities, sharing, firstDay] = await Promise.all([
+      accounts.listKeys(user.id),
+      accounts.listIdentities(user.id),
+      accounts.sharingOf ? accounts.sharingOf(user.id) : Promise.resolve(null),
+      activity.firstDay(user),
+    ]);
     const today = dayOf(now, user.timeZone);
     const body = exportStream({
       user,
       keys,
       identities,
+      sharing,
       exportedAt: new Date(now * 1000).toISOString(),
       days: daysOf(activity, user, firstDay, today),
       heartbeats: heartbeatPages(activityAdmin, user),

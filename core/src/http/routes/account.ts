@@ -83,6 +83,7 @@ accountRoutes.patch(
       if (await accounts.usernameTaken(change.username, before.id)) return jsonError(c, 409, "username: already taken");
     }
     const user = await accounts.updateProfile(before.id, change);
+    if (user === "username-taken") return jsonError(c, 409, "username: already taken");
     const settingsChanged = user.timeZone !== before.timeZone || user.keystrokeTimeoutMinutes !== before.keystrokeTimeoutMinutes;
     // The activity store recomputes history when it sees new settings; tell it now rather
     // than on the next heartbeat, so the recompute starts (and shows progress) at once.

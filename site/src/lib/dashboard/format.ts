@@ -12,9 +12,9 @@ export function durationText(seconds: number): string {
   return parts.join(" ");
 }
 
-/** "3h 25m", "12m": for chart axes and tooltips. */
+/** "3h 25m", "12m": for charts and share tables (whole minutes, down, as durationText counts). */
 export function shortDuration(seconds: number): string {
-  const minutesTotal = Math.round(seconds / 60);
+  const minutesTotal = Math.floor(seconds / 60);
   const hours = Math.floor(minutesTotal / 60);
   const minutes = minutesTotal % 60;
   if (hours === 0) return `${minutes}m`;

@@ -1,6 +1,7 @@
 import { fail, redirect } from "@sveltejs/kit";
 import { api, apiJson, errorText } from "$lib/server/api";
 import type { Providers } from "$lib/types";
+import { safeNext } from "$lib/next";
 import type { Actions, PageServerLoad } from "./$types";
 
 /** Better Auth's error codes (redirects to /sign-in?error=...) in words. */
@@ -18,18 +19,20 @@ const ERRORS: Record<string, string> = {
 };
 
 export const load: PageServerLoad = async (event) => {
-  if (event.locals.account) redirect(303, "/");
+  const next = safeNext(event.url.searchParams.get("next"));
+  if (event.locals.account) redirect(303, next);
   const providers = await apiJson<Providers>(event, "/api/kodo/auth/providers");
   const code = event.url.searchParams.get("error");
-  return { ...providers, error: code ? (ERRORS[code] ?? `Sign-in failed (${code.slice(0, 60)}). Please try again.`) : null };
+  return { ...providers, next, error: code ? (ERRORS[code] ?? `Sign-in failed (${code.slice(0, 60)}). Please try again.`) : null };
 };
 
 export const actions: Actions = {
   email: async (event) => {
     const form = await event.request.formData();
     const email = String(form.get("email") ?? "").trim();
+    const next = safeNext(String(form.get("next") ?? ""));
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) return fail(400, { email, error: "Enter a valid email address." });
-    const res = await api(event, "/api/auth/sign-in/magic-link", { method: "POST", body: { email, callbackURL: "/", newUserCallbackURL: "/account/settings?welcome", errorCallbackURL: "/sign-in" } });
+    const res = await api(event, "/api/auth/sign-in/magic-link", { method: "POST", body: { email, callbackURL: next, newUserCallbackURL: "/account/settings?welcome", errorCallbackURL: "/sign-in" } });
     if (!res.ok) return fail(res.status === 429 ? 429 : 400, { email, error: res.status === 429 ? "Too many links asked for; wait a minute." : await errorText(res) });
     return { sent: email };
   },

@@ -4,14 +4,16 @@
  */
 import { error } from "@sveltejs/kit";
 import { api, errorText, redirectWithCookies } from "$lib/server/api";
+import { safeNext } from "$lib/next";
 import type { RequestHandler } from "./$types";
 
 export const POST: RequestHandler = async (event) => {
   const provider = event.params.provider;
   if (!/^[a-z0-9-]{1,40}$/.test(provider)) error(404, "No such sign-in method");
+  const next = safeNext(String((await event.request.formData().catch(() => null))?.get("next") ?? ""));
   const res = await api(event, "/api/auth/sign-in/social", {
     method: "POST",
-    body: { provider, callbackURL: "/", newUserCallbackURL: "/account/settings?welcome", errorCallbackURL: "/sign-in" },
+    body: { provider, callbackURL: next, newUserCallbackURL: "/account/settings?welcome", errorCallbackURL: "/sign-in" },
   });
   if (!res.ok) error(res.status === 404 ? 404 : 400, await errorText(res));
   const body = (await res.json()) as { url?: string };
