@@ -12,5 +12,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // Each file starts its own worker; running them one at a time keeps the 2-core machine sane.
     fileParallelism: false,
+    // Pages and servers answer slower on a loaded 2-core machine than on an idle one.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

@@ -101,6 +101,9 @@ describe("read routes", () => {
       ["/api/v1/users/current/stats/forever", /range/],
       ["/api/v1/users/current/durations", /date/],
       ["/api/v1/users/current/durations?date=2026-10-05&slice_by=mood", /slice_by/],
+      ["/api/v1/users/current/durations?date=2026-10-05&slice_by=constructor", /slice_by/],
+      ["/api/v1/users/current/durations?date=2026-10-05&slice_by=__proto__", /slice_by/],
+      ["/api/v1/users/current/stats/constructor", /range/],
       ["/api/v1/users/current/heartbeats?date=yesterday", /date/],
     ];
     for (const [path, message] of bad) {

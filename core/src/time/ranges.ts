@@ -68,9 +68,10 @@ export const EPOCH_DAY = "2000-01-01";
  * Returns null for anything else.
  */
 export function resolveRange(name: string, now: number, timeZone: string, firstDay: string | null = null): DayRange | null {
-  const key = ALIASES[name] ?? name;
+  // Own keys only: a name like "constructor" must not resolve through the prototype.
+  const key = Object.hasOwn(ALIASES, name) ? ALIASES[name]! : name;
   const today = dayOf(now, timeZone);
-  const make = (start: string, end: string): DayRange => ({ start, end, name: key, text: TEXT[key] ?? key });
+  const make = (start: string, end: string): DayRange => ({ start, end, name: key, text: Object.hasOwn(TEXT, key) ? TEXT[key]! : key });
   switch (key) {
     case "today":
       return make(today, today);

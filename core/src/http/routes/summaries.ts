@@ -60,7 +60,7 @@ summaryRoutes.get("/users/:user/durations", describeRoute(WAKATIME_DOCS.duration
   if (!date || !isDay(date.slice(0, 10))) return jsonError(c, 400, "date: required, as YYYY-MM-DD");
   const day = date.slice(0, 10);
   const sliceName = c.req.query("slice_by") ?? "project";
-  const sliceBy = SLICE_BY[sliceName];
+  const sliceBy = Object.hasOwn(SLICE_BY, sliceName) ? SLICE_BY[sliceName] : undefined;
   if (!sliceBy) return jsonError(c, 400, `slice_by: one of ${Object.keys(SLICE_BY).join(", ")}`);
   const filter: SessionFilter = { project: c.req.query("project") ?? null, branches: splitList(c.req.query("branches")) };
   const [activity] = filterDays(await readDays(c, user, day, day, true), filter);
