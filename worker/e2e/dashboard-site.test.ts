@@ -82,7 +82,11 @@ describe("dashboard", () => {
     const from = shiftDay(today, -20);
     const to = shiftDay(today, -10);
     await page.getByTestId("range").selectOption("custom");
+    // Each date applies as soon as it changes (a navigation): wait for the first before the second,
+    // or the re-render after it can overwrite the second date while it is being typed.
     await page.getByTestId("start").fill(from);
+    await page.getByTestId("start").dispatchEvent("change");
+    await page.waitForURL(new RegExp(`start=${from}&`));
     await page.getByTestId("end").fill(to);
     await page.getByTestId("end").dispatchEvent("change");
     await page.waitForURL(new RegExp(`start=${from}&end=${to}`));
