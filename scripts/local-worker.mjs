@@ -43,17 +43,25 @@ export async function applyMigrations(persistTo) {
 export const sha256 = (s) => createHash("sha256").update(s).digest("hex");
 
 /** Creates (idempotently) a user with a full-access API key (and an email address), straight in local D1. */
-export async function ensureUser(persistTo, { username, key, timeZone = "UTC", label = "local", email = null }) {
-  const id = `local-${username}`;
-  const hash = sha256(key);
+export async function ensureUser(persistTo, user) {
+  await ensureUsers(persistTo, [user]);
+}
+
+/**
+ * Creates (idempotently) several users with full-access API keys in one `wrangler d1 execute`:
+ * each call starts a process, so tests that need many users create them together.
+ */
+export async function ensureUsers(persistTo, users) {
   const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
-  const sql = [
-    `INSERT OR IGNORE INTO users (id, username, display_name) VALUES (${q(id)}, ${q(username)}, ${q(username)});`,
-    `INSERT OR IGNORE INTO user_settings (user_id, time_zone) VALUES (${q(id)}, ${q(timeZone)});`,
-    `INSERT OR IGNORE INTO api_keys (id, user_id, key_hash, label, scope, hint) VALUES (${q(randomUUID())}, (SELECT id FROM users WHERE username = ${q(username)}), ${q(hash)}, ${q(label)}, 'full', ${q(key.slice(-4))});`,
-    // An address lets the account sign in to the dashboard by email link (local outbox).
-    ...(email ? [`UPDATE users SET email = ${q(email)} WHERE username = ${q(username)} AND email IS NULL;`] : []),
-  ].join(" ");
+  const sql = users
+    .flatMap(({ username, key, timeZone = "UTC", label = "local", email = null }) => [
+      `INSERT OR IGNORE INTO users (id, username, display_name) VALUES (${q(`local-${username}`)}, ${q(username)}, ${q(username)});`,
+      `INSERT OR IGNORE INTO user_settings (user_id, time_zone) VALUES ((SELECT id FROM users WHERE username = ${q(username)}), ${q(timeZone)});`,
+      `INSERT OR IGNORE INTO api_keys (id, user_id, key_hash, label, scope, hint) VALUES (${q(randomUUID())}, (SELECT id FROM users WHERE username = ${q(username)}), ${q(sha256(key))}, ${q(label)}, 'full', ${q(key.slice(-4))});`,
+      // An address lets the account sign in to the dashboard by email link (local outbox).
+      ...(email ? [`UPDATE users SET email = ${q(email)} WHERE username = ${q(username)} AND email IS NULL;`] : []),
+    ])
+    .join(" ");
   await wrangler(["d1", "execute", "kodo", "--local", "--persist-to", persistTo, "--command", sql]);
 }
 

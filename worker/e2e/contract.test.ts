@@ -8,22 +8,29 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
 import { defineApiContract, type ContractTarget } from "../../core/contract/api-contract.ts";
-import { ensureUser, freePort, startWorker } from "../../scripts/local-worker.mjs";
+import { applyMigrations, ensureUser, ensureUsers, freePort, startWorker } from "../../scripts/local-worker.mjs";
 
 let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
 let persistTo: string;
 let target: ContractTarget;
 let counter = 0;
+const newUser = () => ({ username: `contract${++counter}_${crypto.randomUUID().slice(0, 8)}`, key: `waka_${crypto.randomUUID()}` });
 
 beforeAll(async () => {
   persistTo = mkdtempSync(path.join(tmpdir(), "kodo-contract-"));
-  worker = await startWorker({ port: await freePort(), persistTo });
+  // Users are made in local D1 by a wrangler process each time: make a pool in one go.
+  await applyMigrations(persistTo);
+  const pool = Array.from({ length: 40 }, newUser);
+  await ensureUsers(persistTo, pool);
+  worker = await startWorker({ port: await freePort(), persistTo, migrate: false });
   target = {
     baseUrl: worker.url,
     async createUser() {
-      const key = `waka_${crypto.randomUUID()}`;
-      await ensureUser(persistTo, { username: `contract${++counter}_${crypto.randomUUID().slice(0, 8)}`, key });
-      return { key };
+      const pooled = pool.shift();
+      if (pooled) return { key: pooled.key };
+      const user = newUser();
+      await ensureUser(persistTo, user);
+      return { key: user.key };
     },
   };
 });
