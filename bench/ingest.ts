@@ -17,6 +17,7 @@ import { runLoad, type LoadResult } from "./lib/load.ts";
 import { LoadClock, UA, basicAuth, makeUsers, type BenchUser } from "./lib/wire.ts";
 import { median, round } from "./lib/stats.ts";
 import { machine } from "./lib/machine.ts";
+import { report } from "./lib/report.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -128,25 +129,24 @@ try {
 
   const ratioC16 = singleFigures.c16!.ratio;
   const bulk1000 = bulkFigures.batch1000!.heartbeats_per_s;
-  console.log(
-    JSON.stringify({
-      bench: "ingest",
-      machine: machine(),
-      seconds_per_run: SECONDS,
-      rounds: ROUNDS,
-      single: singleFigures,
-      bulk: bulkFigures,
-      cpu_source: "/proc/<workerd>/stat utime+stime around each run (local workerd has no per-request CPU accounting)",
-      targets: {
-        ratio_min_over_concurrency: Math.min(...CONCURRENCY.map((c) => singleFigures[`c${c}`]!.ratio)),
-        ratio_target: 0.5,
-        ratio_c16: ratioC16,
-        bulk1000_heartbeats_per_s: bulk1000,
-        bulk1000_target: 50_000,
-      },
-      problems: problems.length,
-    }),
-  );
+  report({
+    bench: "ingest",
+    machine: machine(),
+    storage: rt.storage,
+    seconds_per_run: SECONDS,
+    rounds: ROUNDS,
+    single: singleFigures,
+    bulk: bulkFigures,
+    cpu_source: "/proc/<workerd>/stat utime+stime around each run (local workerd has no per-request CPU accounting)",
+    targets: {
+      ratio_min_over_concurrency: Math.min(...CONCURRENCY.map((c) => singleFigures[`c${c}`]!.ratio)),
+      ratio_target: 0.5,
+      ratio_c16: ratioC16,
+      bulk1000_heartbeats_per_s: bulk1000,
+      bulk1000_target: 50_000,
+    },
+    problems: problems.length,
+  });
 } finally {
   await rt.dispose();
 }

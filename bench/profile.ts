@@ -114,8 +114,10 @@ function summarise(profile: Profile) {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   let total = 0;
+  // A sample stands for the time until the next one (as DevTools counts it): timeDeltas[i] is
+  // the time since the previous sample, which after a pause would credit the wrong frame.
   profile.samples.forEach((id, i) => {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const ms = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     const node = byId.get(id)!;
     const k = keyOf(node);
     total += ms;

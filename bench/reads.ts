@@ -1,13 +1,13 @@
 /**
  * bench:reads — read latency for a heavy user: a year of activity (~300 000 heartbeats, every
- * day, a heartbeat every 15-45 s while active), flushed to D1. Measures `stats/{range}` and
+ * day, a heartbeat every 13-41 s while active), flushed to D1. Measures `stats/{range}` and
  * `summaries?range=` for last_7_days, last_year and all_time through the real API, next to
  * the same responses computed from the raw heartbeats (the naive design: every heartbeat a D1
  * row, every read merges its range; bench/worker/naive.ts), in interleaved rounds. The two
  * must give identical JSON, or the comparison means nothing.
  *
  * Targets: last_year p50 under 50 ms locally, and at least 100x faster than from raw.
- * Env: BENCH_SEED (11), BENCH_KODO_SAMPLES per endpoint (60), BENCH_RAW_SAMPLES (5).
+ * Env: BENCH_SEED (11), BENCH_KODO_SAMPLES per endpoint (100), BENCH_RAW_SAMPLES (5).
  * Last line of output: one JSON object with the figures.
  */
 import { isDeepStrictEqual } from "node:util";
@@ -16,9 +16,10 @@ import { generateTrace, toWire } from "./lib/trace.ts";
 import { basicAuth, makeUsers, postJson } from "./lib/wire.ts";
 import { median, percentile, round } from "./lib/stats.ts";
 import { machine } from "./lib/machine.ts";
+import { report } from "./lib/report.ts";
 
 const SEED = Number(process.env.BENCH_SEED ?? 11);
-const KODO_SAMPLES = Number(process.env.BENCH_KODO_SAMPLES ?? 60);
+const KODO_SAMPLES = Number(process.env.BENCH_KODO_SAMPLES ?? 100);
 const RAW_SAMPLES = Number(process.env.BENCH_RAW_SAMPLES ?? 5);
 const RANGES = ["last_7_days", "last_year", "all_time"];
 const KINDS = ["stats", "summaries"] as const;
@@ -32,7 +33,7 @@ const [heavy] = generateTrace({
   weekends: true,
   offlineUser: false,
   timeZone: "Europe/Berlin",
-  intervalSeconds: [15, 45],
+  intervalSeconds: [13, 41],
   sendEverySeconds: 120,
   lastDay: today,
 });
@@ -110,25 +111,23 @@ try {
   );
   console.table(figures);
   const lastYear = figures.stats_last_year!;
-  console.log(
-    JSON.stringify({
-      bench: "reads",
-      machine: machine(),
-      storage: rt.storage,
-      heartbeats: heartbeats.length,
-      days_with_activity: flushed.daysWritten,
-      figures,
-      targets: {
-        last_year_p50_ms: lastYear.kodo_p50_ms,
-        last_year_p50_target_ms: 50,
-        last_year_speedup: lastYear.speedup,
-        last_year_speedup_target: 100,
-        summaries_last_year_p50_ms: figures.summaries_last_year!.kodo_p50_ms,
-        summaries_last_year_speedup: figures.summaries_last_year!.speedup,
-      },
-      all_same_json: endpoints.every((e) => e.same),
-    }),
-  );
+  report({
+    bench: "reads",
+    machine: machine(),
+    storage: rt.storage,
+    heartbeats: heartbeats.length,
+    days_with_activity: flushed.daysWritten,
+    figures,
+    targets: {
+      last_year_p50_ms: lastYear.kodo_p50_ms,
+      last_year_p50_target_ms: 50,
+      last_year_speedup: lastYear.speedup,
+      last_year_speedup_target: 100,
+      summaries_last_year_p50_ms: figures.summaries_last_year!.kodo_p50_ms,
+      summaries_last_year_speedup: figures.summaries_last_year!.speedup,
+    },
+    all_same_json: endpoints.every((e) => e.same),
+  });
 } finally {
   await rt.dispose();
 }

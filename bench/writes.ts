@@ -25,6 +25,7 @@ import { flushSegments } from "./lib/flush-sim.ts";
 import { basicAuth, getJson, makeUsers, postJson, type BenchUser } from "./lib/wire.ts";
 import { round } from "./lib/stats.ts";
 import { machine } from "./lib/machine.ts";
+import { report } from "./lib/report.ts";
 import { isDeepStrictEqual } from "node:util";
 
 const SEED = Number(process.env.BENCH_SEED ?? 7);
@@ -85,21 +86,19 @@ try {
   const naivePerHeartbeat = round(naive.rowsWritten / naive.heartbeats, 3);
   console.log(`naive     one INSERT per heartbeat: ${naivePerHeartbeat} D1 rows/heartbeat (${naive.rowsWritten} rows, ${naive.heartbeats} heartbeats)`);
   const main = results.configured!;
-  console.log(
-    JSON.stringify({
-      bench: "writes",
-      machine: machine(),
-      storage: rt.storage,
-      d1_rows_written_per_heartbeat: main.d1_rows_written_per_heartbeat,
-      naive_rows_written_per_heartbeat: naivePerHeartbeat,
-      reduction_vs_naive: round(naivePerHeartbeat / main.d1_rows_written_per_heartbeat, 1),
-      target_max: 0.1,
-      policy: configured,
-      policies: Object.fromEntries(policies.map((p) => [p.name, { ...p.policy, users: p.trace.length, ...results[p.name] }])),
-      trace: { seed: SEED, users: USERS, working_days: DAYS, heartbeats: traceHeartbeats, send_every_seconds: SEND_EVERY_SECONDS, midnight_gaps: midnightCrossings },
-      kodo_stats_equal_raw_computation: sameResult,
-    }),
-  );
+  report({
+    bench: "writes",
+    machine: machine(),
+    storage: rt.storage,
+    d1_rows_written_per_heartbeat: main.d1_rows_written_per_heartbeat,
+    naive_rows_written_per_heartbeat: naivePerHeartbeat,
+    reduction_vs_naive: round(naivePerHeartbeat / main.d1_rows_written_per_heartbeat, 1),
+    target_max: 0.1,
+    policy: configured,
+    policies: Object.fromEntries(policies.map((p) => [p.name, { ...p.policy, users: p.trace.length, ...results[p.name] }])),
+    trace: { seed: SEED, users: USERS, working_days: DAYS, heartbeats: traceHeartbeats, send_every_seconds: SEND_EVERY_SECONDS, midnight_gaps: midnightCrossings },
+    kodo_stats_equal_raw_computation: sameResult,
+  });
 } finally {
   await rt.dispose();
 }

@@ -75,12 +75,6 @@ export function routeSpecs(routes: readonly { method: string; path: string }[], 
 const HOSTILE_STRINGS = [
   "",
   " ",
-  "__proto__",
-  "constructor",
-  "prototype",
-  "toString",
-  "hasOwnProperty",
-  "valueOf",
   "../../etc/passwd",
   "..",
   "null",
@@ -120,13 +114,37 @@ const HOSTILE_STRINGS = [
   "a\nb",
 ];
 
+/** Calendar edges for parameters that hold a day (the next day of 9999-12-31 has five digits). */
+const DATE_EDGES = ["9999-12-31", "9999-12-30", "0000-01-01", "0001-01-01", "1969-12-31", "1970-01-01", "2024-02-29", "2026-02-29", "2026-11-23T00:00:00Z", "20261123", "2026-1-1", "+002026-01-01", "-000001-01-01"];
+/** Edges for named ranges (`YYYY`, `YYYY-MM`, `last_N_days`). */
+const RANGE_EDGES = ["9999", "9999-12", "0000", "0000-00", "10000", "2026-00", "2026-13", "1969", "last_0_days", "last_99999_days", "ALL_TIME", "all_time "];
+
+/** Valid values for what a parameter's name says it holds, so checks behind it are reached. */
+function validFor(name: string): string[] {
+  const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+  if (/date|start|end|day|since|until/i.test(name)) return [day(0), day(1), day(2), day(30)];
+  if (/range/i.test(name)) return ranges;
+  return [];
+}
+
+/** Values aimed at what a parameter's name says it holds. */
+function edgesFor(name: string): string[] {
+  if (/date|start|end|day|since|until/i.test(name)) return DATE_EDGES;
+  if (/range/i.test(name)) return RANGE_EDGES;
+  return [];
+}
+
 const RAW_BAD_ENCODINGS = ["%", "%ZZ", "%00", "%2e%2e%2f", "%E0%A4%A", "%ff%fe", "a%2Fb", "%25"];
 
 const QUERY_KEYS = ["date", "start", "end", "range", "timezone", "project", "branches", "slice_by", "q", "api_key", "writes_only", "timeout", "cursor", "limit", "__proto__"];
 
 const ranges = ["today", "last_7_days", "last_30_days", "last_year", "all_time", "2026", "2026-11", "this_week"];
 
+/** Names an object lookup can find on Object.prototype: a classic source of wrong answers. */
+const PROTOTYPE_NAMES = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "isPrototypeOf"];
+
 const hostileString = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
   { weight: 6, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 30 }) },
@@ -153,8 +171,10 @@ const pathValue = (users: FuzzUsers, name: string, ext: string | undefined) => {
             ? fc.constantFrom("fuzz-p1", "fuzz-p2", "kodo")
             : fc.constantFrom(crypto.randomUUID(), "1", "abc");
   const suffix = ext ?? "";
+  const edges = edgesFor(name);
   return fc.oneof(
     { weight: 5, arbitrary: typical.map((v) => encode(v) + suffix) },
+    { weight: edges.length ? 3 : 0, arbitrary: fc.constantFrom("", ...edges).map((v) => encode(v) + suffix) },
     { weight: 3, arbitrary: hostileString.map((v) => encode(v) + (suffix && v.length % 2 === 0 ? suffix : "")) },
     { weight: 1, arbitrary: fc.constantFrom(...RAW_BAD_ENCODINGS) },
   );
@@ -181,6 +201,10 @@ function queryFor(spec: RouteSpec): fc.Arbitrary<string> {
         fc.constant(p.name),
         fc.oneof(
           { weight: p.values.length ? 3 : 0, arbitrary: fc.constantFrom("", ...p.values).map(encode) },
+          // A closed set of values invites a lookup in an object: try its prototype's names.
+          { weight: p.values.length ? 2 : 0, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
+          { weight: edgesFor(p.name).length ? 3 : 0, arbitrary: fc.constantFrom("", ...edgesFor(p.name)).map(encode) },
+          { weight: validFor(p.name).length ? 4 : 0, arbitrary: fc.constantFrom("", ...validFor(p.name)).map(encode) },
           { weight: 3, arbitrary: hostileString.map(encode) },
           { weight: 1, arbitrary: fc.constantFrom(...RAW_BAD_ENCODINGS) },
           { weight: 1, arbitrary: fc.constantFrom("2026-11-20", "2026-11-22", "last_7_days").map(encode) },
@@ -394,4 +418,35 @@ export function hostileRequests(routes: RouteSpec[], users: FuzzUsers, seed: num
       };
     });
   return fc.sample(request, { seed, numRuns: count });
+}
+
+/**
+ * Requests earlier fuzz runs found mishandled, sent on every run (a corpus, as fuzzers keep):
+ * random sampling may not draw them again.
+ */
+export function regressionRequests(): FuzzRequest[] {
+  const today = new Date().toISOString().slice(0, 10);
+  const get = (target: string): FuzzRequest => ({ method: "GET", target, credential: "basic", headers: {}, body: null, label: `regression GET ${target.split("?")[0]}` });
+  return [
+    // The day after 9999-12-31 is not a YYYY-MM-DD day: 500s (RangeError) on these.
+    get("/api/v1/users/current/heartbeats?date=9999-12-31"),
+    get("/api/v1/users/current/durations?date=9999-12-31"),
+    get("/api/v1/users/current/summaries?start=9999-12-30&end=9999-12-31"),
+    get("/api/v1/users/current/summaries?range=9999-12"),
+    get("/api/v1/users/current/stats/9999"),
+    get("/api/kodo/dashboard?day=9999-12-31"),
+    get("/api/kodo/dashboard?start=9999-12-30&end=9999-12-31"),
+    // SLICE_BY["constructor"] is Object: answered 200 with keys like "function Object() { [native code] }".
+    get(`/api/v1/users/current/durations?date=${today}&slice_by=constructor`),
+    get(`/api/v1/users/current/durations?date=${today}&slice_by=__proto__`),
+    // A 200 000-deep JSON object to the file import lost the worker ("Network connection lost").
+    {
+      method: "POST",
+      target: "/api/kodo/account/import",
+      credential: "basic",
+      headers: { "content-type": "application/json" },
+      body: '{"a":'.repeat(200_000) + "1" + "}".repeat(200_000),
+      label: "regression POST /api/kodo/account/import [nested object x200000]",
+    },
+  ];
 }
