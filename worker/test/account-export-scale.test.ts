@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { JsonItemScanner, dedupeKey } from "@kodo/core";
 import { call, freshStorage, stubFor } from "./helpers.ts";
 import { signIn, type SignedIn } from "./sign-in-helpers.ts";
-import { insertHeartbeat } from "../src/activity/log.ts";
+import type { Heartbeat } from "@kodo/core";
+import { insertHeartbeats } from "../src/activity/log.ts";
 import type { UserActivity } from "../src/activity/object.ts";
 
 const DAYS = 365;
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const start = Math.floor(Date.now() / 1000 / DAY) * DAY - DAYS * DAY;
   await runInDurableObject(stubFor(user.userId), async (instance: UserActivity, state) => {
     const days: string[] = [];
+    const batch: { id: string; hb: Heartbeat }[] = [];
     for (let d = 0; d < DAYS; d++) {
       const dayStart = start + d * DAY;
       days.push(new Date(dayStart * 1000).toISOString().slice(0, 10));
@@ -53,8 +55,9 @@ beforeAll(async () => {
           aiLineChanges: null,
           humanLineChanges: null,
         };
-        insertHeartbeat(state.storage.sql, await dedupeKey(user.userId, hb), hb, Date.now() / 1000);
+        batch.push({ id: await dedupeKey(user.userId, hb), hb });
       }
+      insertHeartbeats(state.storage.sql, batch.splice(0), Date.now() / 1000);
     }
     // Bind the object to the user and let it derive every day (as ingest would have).
     await instance.adoptSettings(user.userId, { timeZone: "UTC", keystrokeTimeoutMinutes: 15 });

@@ -232,6 +232,18 @@ interface Token {
 }
 
 export function parseUserAgent(userAgent: string | null | undefined): ParsedUserAgent {
+  // A batch carries one user agent for all its items: remember the last answer.
+  if (userAgent === lastUserAgent && lastParsed) return { ...lastParsed };
+  const parsed = parseUserAgentUncached(userAgent);
+  lastUserAgent = userAgent;
+  lastParsed = parsed;
+  return { ...parsed };
+}
+
+let lastUserAgent: string | null | undefined;
+let lastParsed: ParsedUserAgent | null = null;
+
+function parseUserAgentUncached(userAgent: string | null | undefined): ParsedUserAgent {
   if (typeof userAgent !== "string") return { editor: null, operatingSystem: null };
   const ua = userAgent.slice(0, MAX_UA_LENGTH).trim();
   if (ua === "") return { editor: null, operatingSystem: null };

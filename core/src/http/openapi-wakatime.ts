@@ -76,10 +76,15 @@ export const heartbeatBodySchema = z.union([heartbeatInputSchema, z.array(heartb
 
 export const heartbeatCreatedSchema = z.object({ data: heartbeatSchema });
 
+/** What a batch answers per stored item: the heartbeat's identity, not all of it. */
+export const heartbeatBriefSchema = z
+  .object({ entity: z.string(), type: z.string(), category: z.string(), time: z.number(), is_write: z.boolean() })
+  .meta({ ref: "HeartbeatBrief" });
+
 export const bulkResultSchema = z
   .object({
     responses: z.array(
-      z.tuple([z.union([z.object({ data: heartbeatSchema }), z.object({ error: z.string() })]), z.number().int()]),
+      z.tuple([z.union([z.object({ data: heartbeatBriefSchema }), z.object({ error: z.string() })]), z.number().int()]),
     ),
   })
   .meta({ ref: "BulkResult", description: "Per item, in request order: [body, 201 created | 202 duplicate | 400 invalid]." });

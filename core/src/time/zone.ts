@@ -108,6 +108,20 @@ export function daysBetween(a: string, b: string): number {
  * falls on it, which this finds by correcting the guess with the offset twice.
  */
 export function startOfDay(day: string, timeZone: string): number {
+  const key = `${timeZone}|${day}`;
+  const hit = midnights.get(key);
+  if (hit !== undefined) return hit;
+  const t = computeStartOfDay(day, timeZone);
+  // Bounded: a year of days in a few zones; cleared wholesale rather than tracking age.
+  if (midnights.size >= 20_000) midnights.clear();
+  midnights.set(key, t);
+  return t;
+}
+
+/** Local midnights already computed, by "zone|day": reads ask for the same days again and again. */
+const midnights = new Map<string, number>();
+
+function computeStartOfDay(day: string, timeZone: string): number {
   const guess = Date.parse(`${day}T00:00:00Z`) / 1000;
   let t = guess - offsetSeconds(guess, timeZone);
   t = guess - offsetSeconds(t, timeZone);

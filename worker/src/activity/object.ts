@@ -20,7 +20,7 @@ import {
   type StoredHeartbeat,
 } from "@kodo/core";
 import migrations from "../../drizzle/activity/migrations.js";
-import { heartbeatsAfter, heartbeatsBetween, insertHeartbeat } from "./log.ts";
+import { heartbeatsAfter, heartbeatsBetween, insertHeartbeats } from "./log.ts";
 import { DayStore } from "./day-store.ts";
 import { flushDays, type FlushResult } from "./flush.ts";
 import { daysAffectedByAll } from "./stale-days.ts";
@@ -39,6 +39,10 @@ export class UserActivity extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly meta: Meta;
   private readonly dayStore: DayStore;
+  /** Epoch seconds of the latest ingest this instance saw (for the quiet-period rule). */
+  private lastActivityAt = 0;
+  /** When the pending flush alarm was set to fire (null when unknown, e.g. after eviction). */
+  private armedFor: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -71,8 +75,10 @@ export class UserActivity extends DurableObject<Env> {
     const now = Date.now() / 1000;
     const createdTimes: number[] = [];
     const seen = new Map<string, { kind: SeenKind; value: string; first: number; last: number }>();
+    const inserted = insertHeartbeats(this.sql, resolved.map((hb, i) => ({ id: keys[i]!, hb })), now);
     const outcomes = resolved.map((hb, i): IngestOutcome => {
-      if (!insertHeartbeat(this.sql, keys[i]!, hb, now)) return "duplicate";
+      // A key repeated inside one batch is stored once: only its first occurrence is "created".
+      if (!inserted.delete(keys[i]!)) return "duplicate";
       createdTimes.push(hb.time);
       noteSeen(seen, "project", hb.project, hb.time);
       noteSeen(seen, "userAgent", hb.userAgent, hb.time);
@@ -184,6 +190,17 @@ export class UserActivity extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // Ingest arms the alarm once per pending period and leaves it; if activity went on since,
+    // the flush is not due yet: re-arm for the time the policy gives now.
+    const pendingSince = this.meta.pendingSince();
+    if (pendingSince !== null && this.armedFor !== null) {
+      const due = nextFlushAt(pendingSince, this.lastActivityAt, flushPolicyOf(this.env));
+      if (due > this.armedFor + 0.5) {
+        this.armedFor = due;
+        await this.ctx.storage.setAlarm(due * 1000);
+        return;
+      }
+    }
     await this.flush();
   }
 
@@ -209,11 +226,16 @@ export class UserActivity extends DurableObject<Env> {
     }
   }
 
+  /**
+   * Arms the flush alarm for the first change of a pending period only; later ingests just note
+   * the time (in memory: after an eviction the alarm simply flushes a little early).
+   */
   private async scheduleFlush(now: number): Promise<void> {
-    const pendingSince = this.meta.pendingSince() ?? now;
-    if (this.meta.pendingSince() === null) this.meta.setPendingSince(now);
-    const at = nextFlushAt(pendingSince, now, flushPolicyOf(this.env));
-    await this.ctx.storage.setAlarm(at * 1000);
+    this.lastActivityAt = now;
+    if (this.meta.pendingSince() !== null) return;
+    this.meta.setPendingSince(now);
+    this.armedFor = nextFlushAt(now, now, flushPolicyOf(this.env));
+    await this.ctx.storage.setAlarm(this.armedFor * 1000);
   }
 }
 
