@@ -7,6 +7,8 @@ import type { DayActivity, Heartbeat, MergeSettings } from "./types.ts";
 import type { AccountAdmin, ActivityAdmin, SessionResolver } from "./accounts/ports.ts";
 import type { SessionFilter } from "./sessions/filter.ts";
 import type { EntityTotal } from "./dashboard/types.ts";
+import type { SocialStore } from "./social/ports.ts";
+import type { TeamStore } from "./social/team-ports.ts";
 
 export interface User {
   id: string;
@@ -145,6 +147,10 @@ export interface Ports {
   accountAdmin?: AccountAdmin;
   activityAdmin?: ActivityAdmin;
   sessions?: SessionResolver;
+  /** Sharing, friends and leaderboards (social/ports.ts); absent -> those routes answer 501. */
+  social?: SocialStore;
+  /** Teams (social/team-ports.ts); absent -> the team routes answer 501. */
+  teams?: TeamStore;
 }
 
 export function mergeSettingsOf(user: Pick<User, "timeZone" | "keystrokeTimeoutMinutes">): MergeSettings {

@@ -10,6 +10,8 @@ import { cloudflareEdgeCache } from "./stores/edge-cache.ts";
 import { d1AccountAdmin } from "./stores/account-admin.ts";
 import { cloudflareActivityAdmin } from "./stores/activity-admin.ts";
 import { betterAuthSessions } from "./auth/sessions.ts";
+import { d1Social } from "./stores/social.ts";
+import { d1Teams } from "./stores/social-teams.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { betterAuthOpenApi } from "./auth/openapi.ts";
 
@@ -25,6 +27,8 @@ const app = createApi<{ Bindings: Env }>({
     accountAdmin: d1AccountAdmin(c.env.DB),
     activityAdmin: cloudflareActivityAdmin(c.env),
     sessions: betterAuthSessions(c.env),
+    social: d1Social(c.env.DB),
+    teams: d1Teams(c.env.DB),
   }),
 });
 // Sign-in (Better Auth) and what the sign-in page needs; Cloudflare-only (worker/src/auth).

@@ -41,12 +41,23 @@ describe("deleting the account", () => {
     await call("/api/kodo/account", asSession(s, { method: "PATCH", body: JSON.stringify({ time_zone: "Asia/Tokyo", display_name: "Gone Soon" }) }));
     await env.DB.prepare("INSERT INTO user_sharing (user_id, public_profile) VALUES (?, 1)").bind(s.userId).run();
     await env.DB.prepare("INSERT INTO import_jobs (id, user_id, base_url, first_day, last_day, next_day, days_total) VALUES (?, ?, 'https://x.example/api/v1', '2026-01-01', '2026-01-02', '2026-01-01', 2)").bind(crypto.randomUUID(), s.userId).run();
+    // Friendships both ways (issue 9): one accepted, one pending request to the user.
+    const third = await signIn();
+    await env.DB.prepare("INSERT INTO friendships (requester_id, addressee_id, status) VALUES (?, ?, 'accepted'), (?, ?, 'pending')").bind(s.userId, other.userId, third.userId, s.userId).run();
+    await env.DB.prepare("INSERT INTO goals (id, user_id, period, seconds) VALUES (?, ?, 'day', 3600)").bind(crypto.randomUUID(), s.userId).run();
+    // Teams: one the user owns with another member (passes to them), one alone (deleted), one they joined, invites.
+    const [shared, solo, joined] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO teams (id, name) VALUES (?, 'shared'), (?, 'solo'), (?, 'joined')").bind(shared, solo, joined),
+      env.DB.prepare("INSERT INTO team_members (team_id, user_id, role) VALUES (?1, ?4, 'owner'), (?1, ?5, 'member'), (?2, ?4, 'owner'), (?3, ?5, 'owner'), (?3, ?4, 'admin')").bind(shared, solo, joined, s.userId, other.userId),
+      env.DB.prepare("INSERT INTO team_invites (token_hash, team_id, invitee_id, created_by, expires_at) VALUES ('h1', ?1, NULL, ?2, '2099-01-01'), ('h2', ?3, ?2, ?4, '2099-01-01')").bind(shared, s.userId, joined, other.userId),
+    ]);
     await requestMagicLink(s.email); // a pending sign-in link naming the address
     // An OAuth identity (the browser tests sign in through a real OIDC server).
     await env.DB.prepare("INSERT INTO auth_accounts (id, user_id, account_id, provider_id) VALUES (?, ?, 'sub-123', 'oidc')").bind(crypto.randomUUID(), s.userId).run();
     const traces = (rows: { table: string; row: string }[]) => rows.filter((r) => r.row.includes(s.userId) || r.row.includes(s.email.toLowerCase()));
     expect(new Set(traces(await allD1Rows()).map((r) => r.table))).toEqual(
-      new Set(["users", "user_settings", "api_keys", "auth_sessions", "auth_accounts", "auth_verifications", "daily_activity", "user_sharing", "import_jobs", "outbox_messages"]),
+      new Set(["users", "user_settings", "api_keys", "auth_sessions", "auth_accounts", "auth_verifications", "daily_activity", "user_sharing", "import_jobs", "outbox_messages", "friendships", "goals", "team_members", "team_invites"]),
     );
 
     const res = await call("/api/kodo/account", asSession(s, { method: "DELETE", body: JSON.stringify({ confirm: s.username }) }));
@@ -65,6 +76,12 @@ describe("deleting the account", () => {
     expect((await postBeats(key, [wire(now - 10)])).status).toBe(401);
     expect((await call("/api/kodo/account", { headers: { cookie: s.cookie } })).status).toBe(401);
     expect(await stubFor(s.userId).heartbeatCount()).toBe(0);
+
+    // The shared team passed to the other member; the solo team is gone; the joined one stays.
+    expect((await env.DB.prepare("SELECT team_id, role FROM team_members ORDER BY team_id").all()).results).toEqual(
+      [{ team_id: shared, role: "owner" }, { team_id: joined, role: "owner" }].sort((a, b) => (a.team_id < b.team_id ? -1 : 1)),
+    );
+    expect((await env.DB.prepare("SELECT id FROM teams ORDER BY id").all()).results.map((r: any) => r.id)).toEqual([shared, joined].sort());
 
     // The other user is untouched.
     expect((await call("/api/kodo/account", { headers: { cookie: other.cookie } })).status).toBe(200);

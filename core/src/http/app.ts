@@ -14,10 +14,18 @@ import { activityRoutes } from "./routes/badge-activity.ts";
 import { apiDocsRoutes } from "./openapi-routes.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { accountApi } from "./routes/account.ts";
+import { sharingRoutes } from "./routes/social-sharing.ts";
+import { leaderboardRoutes } from "./routes/leaderboards.ts";
+import { friendRoutes } from "./routes/friends.ts";
+import { leadersRoutes } from "./routes/leaderboard-leaders.ts";
+import { profileRoutes } from "./routes/social-profile.ts";
+import { goalRoutes } from "./routes/goals.ts";
+import { teamRoutes } from "./routes/teams.ts";
+import { teamDashboardRoutes } from "./routes/teams-dashboard.ts";
 
 /** The WakaTime v1-compatible API, served under `/api/v1` and `/api/compat/wakatime/v1`. */
 export function wakatimeApi() {
-  return new Hono<AppEnv>().route("/", heartbeatRoutes).route("/", summaryRoutes).route("/", metaRoutes);
+  return new Hono<AppEnv>().route("/", heartbeatRoutes).route("/", summaryRoutes).route("/", metaRoutes).route("/", leadersRoutes);
 }
 
 export interface ApiOptions<E extends Env> {
@@ -69,6 +77,10 @@ export function createApi<E extends Env = AppEnv>(options: ApiOptions<E> = {}) {
   app.route("/api/kodo", dashboardRoutes as unknown as Hono<E & AppEnv>);
   // The caller's account: profile, settings, API keys, export/import, deletion.
   app.route("/api/kodo/account", accountApi() as unknown as Hono<E & AppEnv>);
+  // Social (issue 9): sharing settings, leaderboards, friends, goals, teams, public profile data.
+  const socialApi = new Hono<AppEnv>().route("/", sharingRoutes).route("/", leaderboardRoutes).route("/", friendRoutes).route("/", goalRoutes).route("/", teamRoutes).route("/", teamDashboardRoutes);
+  app.route("/api/kodo", socialApi as unknown as Hono<E & AppEnv>);
+  app.route("/", profileRoutes as unknown as Hono<E & AppEnv>);
   app.route("/", apiDocsRoutes(app) as unknown as Hono<E & AppEnv>);
   return app;
 }

@@ -25,14 +25,27 @@ export class DayStore {
     private readonly meta: Meta,
   ) {}
 
+  /**
+   * Days this instance knows to be stale already: marking them again would be a write that
+   * changes nothing, on every heartbeat of a busy day. Cleared by compute() and startRecompute().
+   */
+  private readonly knownStale = new Set<string>();
+
+  forgetCache(): void {
+    this.knownStale.clear();
+  }
+
   markStale(days: string[]): void {
     for (const day of days) {
+      if (this.knownStale.has(day)) continue;
+      this.knownStale.add(day);
       this.sql.exec("INSERT INTO days (day, stale) VALUES (?, 1) ON CONFLICT (day) DO UPDATE SET stale = 1", day);
     }
   }
 
   /** Recomputes one day from the log; stores it (new version) only when it changed. */
   compute(day: string, settings: MergeSettings): DayActivity {
+    this.knownStale.delete(day);
     const { from, to } = mergeWindow(day, settings);
     const activity = rollUpDay(day, sessionsForDay(mergeInputsBetween(this.sql, from, to), day, settings));
     const json = JSON.stringify(activity);
@@ -92,6 +105,7 @@ export class DayStore {
   /** After a change of time zone or timeout: every day is recomputed from the raw log. */
   startRecompute(): void {
     this.sql.exec("UPDATE days SET stale = 1");
+    this.knownStale.clear();
     const settings = this.meta.settings();
     const span = this.sql.exec<{ lo: number | null; hi: number | null }>("SELECT min(time) AS lo, max(time) AS hi FROM heartbeats").one();
     if (!settings || span.lo === null || span.hi === null) return this.meta.setRecompute(null);

@@ -56,7 +56,17 @@ export class Meta {
     return this.getJson<Last>("last_heartbeat");
   }
 
+  /**
+   * The latest heartbeat's values, for placeholders. Stored only when a value changes: the time
+   * alone is kept in memory (after an eviction the stored time is older, which only makes the
+   * next heartbeat count as later, as it is).
+   */
   setLastHeartbeat(last: Last): void {
+    const stored = this.lastHeartbeat();
+    if (stored && stored.project === last.project && stored.language === last.language && stored.branch === last.branch) {
+      this.cache.set("last_heartbeat", JSON.stringify(last));
+      return;
+    }
     this.set("last_heartbeat", JSON.stringify(last));
   }
 

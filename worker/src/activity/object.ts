@@ -41,6 +41,8 @@ export class UserActivity extends DurableObject<Env> {
   private readonly dayStore: DayStore;
   /** Epoch seconds of the latest ingest this instance saw (for the quiet-period rule). */
   private lastActivityAt = 0;
+  /** First/last seen times this instance has written, by kind and value. */
+  private readonly seenCache = new Map<string, { first: number; last: number }>();
   /** When the pending flush alarm was set to fire (null when unknown, e.g. after eviction). */
   private armedFor: number | null = null;
 
@@ -89,6 +91,11 @@ export class UserActivity extends DurableObject<Env> {
     const staleDays = daysAffectedByAll(createdTimes, settings);
     if (staleDays.length === 0) return outcomes;
     for (const s of seen.values()) {
+      // Seen times are kept to the minute: skip the write when it would change nothing more.
+      const cacheKey = `${s.kind}\u0000${s.value}`;
+      const known = this.seenCache.get(cacheKey);
+      if (known && s.first >= known.first && s.last <= known.last + 60) continue;
+      this.seenCache.set(cacheKey, { first: Math.min(s.first, known?.first ?? s.first), last: Math.max(s.last, known?.last ?? s.last) });
       this.sql.exec(
         `INSERT INTO seen (kind, value, first_seen, last_seen) VALUES (?, ?, ?, ?)
          ON CONFLICT (kind, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
@@ -211,6 +218,9 @@ export class UserActivity extends DurableObject<Env> {
     // This instance may be called again (a request already in flight): it must see an empty
     // object, not cached state of the erased one, and find its (empty) tables.
     this.meta.forgetCache();
+    this.seenCache.clear();
+    this.dayStore.forgetCache();
+    this.armedFor = null;
     await migrate(drizzle(this.ctx.storage), migrations);
   }
 

@@ -19,6 +19,11 @@ import {
   users,
   userSettings,
   userSharing,
+  friendships,
+  goals,
+  teams,
+  teamMembers,
+  teamInvites,
 } from "../db/schema.ts";
 import { clearKeyCache, forgetKeyHash } from "./accounts.ts";
 
@@ -177,6 +182,27 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
         db.delete(authSessions).where(eq(authSessions.userId, userId)),
         db.delete(authAccounts).where(eq(authAccounts.userId, userId)),
         db.delete(importJobs).where(eq(importJobs.userId, userId)),
+        // Friendships and requests either way (issue 9).
+        db.delete(friendships).where(sql`${friendships.requesterId} = ${userId} OR ${friendships.addresseeId} = ${userId}`),
+        db.delete(goals).where(eq(goals.userId, userId)),
+        // Teams the user owns pass to their longest-standing admin, else member; a team with no
+        // one else is deleted (its invites and members cascade). Then their memberships and invites.
+        db
+          .update(teamMembers)
+          .set({ role: "owner" })
+          .where(
+            sql`rowid IN (SELECT (SELECT m2.rowid FROM team_members m2 WHERE m2.team_id = m.team_id AND m2.user_id != ${userId}
+                 ORDER BY m2.role = 'admin' DESC, m2.joined_at, m2.user_id LIMIT 1)
+               FROM team_members m WHERE m.user_id = ${userId} AND m.role = 'owner')`,
+          ),
+        db
+          .delete(teams)
+          .where(
+            sql`${teams.id} IN (SELECT team_id FROM team_members WHERE user_id = ${userId} AND role = 'owner')
+              AND NOT EXISTS (SELECT 1 FROM team_members x WHERE x.team_id = ${teams.id} AND x.user_id != ${userId})`,
+          ),
+        db.delete(teamInvites).where(sql`${teamInvites.createdBy} = ${userId} OR ${teamInvites.inviteeId} = ${userId}`),
+        db.delete(teamMembers).where(eq(teamMembers.userId, userId)),
         db.delete(dailyActivity).where(eq(dailyActivity.userId, userId)),
         db.delete(userSharing).where(eq(userSharing.userId, userId)),
         db.delete(userSettings).where(eq(userSettings.userId, userId)),

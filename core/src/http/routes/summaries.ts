@@ -13,6 +13,7 @@ import { durationsResponse, SLICE_BY } from "../../wakatime/v1/durations.ts";
 import type { User } from "../../ports.ts";
 import type { DayActivity } from "../../types.ts";
 import { rezoneDays } from "../../sessions/rezone.ts";
+import { goalViews } from "./goals.ts";
 
 /** Read routes over sessions and roll-ups: summaries, stats, status bar, durations. */
 export const summaryRoutes = new Hono<AppEnv>();
@@ -24,7 +25,11 @@ summaryRoutes.get("/users/:user/statusbar/today", describeRoute(WAKATIME_DOCS.st
   const user = currentUser(c);
   const today = dayOf(c.var.ports.now(), user.timeZone);
   const [day] = await c.var.ports.activity.days(user, today, today);
-  return c.json(statusBarResponse(day, today, user.timeZone));
+  const body = statusBarResponse(day, today, user.timeZone);
+  // Goal progress (issue 9) as an extra `data.goals` field, which WakaTime clients ignore.
+  const social = c.var.ports.social;
+  const goals = social ? await goalViews(c.var.ports, user, await social.listGoals(user.id)) : [];
+  return c.json({ ...body, data: { ...body.data, goals } });
 });
 
 summaryRoutes.get("/users/:user/summaries", describeRoute(WAKATIME_DOCS.summaries), requireApiKey(), async (c) => {

@@ -1,0 +1,6 @@
+export * from "./ports.ts";
+export * from "./leaderboard.ts";
+export * from "./sharing.ts";
+export * from "./goals.ts";
+export * from "./teams.ts";
+export * from "./team-ports.ts";

@@ -1,0 +1,87 @@
+/**
+ * The social port (issue 9): sharing settings, friendships and the leaderboard read. Optional
+ * on `Ports`: a platform without it answers the social routes with 501. Cloudflare implements
+ * it on D1 (worker/src/stores/social*.ts).
+ */
+import type { SharingSettings, User } from "../ports.ts";
+import type { Goal } from "./goals.ts";
+
+export interface SocialUser {
+  id: string;
+  username: string;
+  displayName: string | null;
+}
+
+export interface FriendLink {
+  user: SocialUser;
+  /** ISO timestamp: when the request was made, or accepted for friends. */
+  at: string;
+}
+
+export interface FriendLists {
+  friends: FriendLink[];
+  incoming: FriendLink[];
+  outgoing: FriendLink[];
+}
+
+export type FriendState = "none" | "friends" | "outgoing" | "incoming";
+
+/**
+ * The days one group of users' range covers: users whose time zone is in `timeZones` count
+ * local days `start`..`end` (each user's own days, resolved in their zone).
+ */
+export interface ZoneRange {
+  timeZones: string[];
+  start: string;
+  end: string;
+}
+
+export interface LeaderboardQuery {
+  ranges: ZoneRange[];
+  /** Only these users (friends boards); otherwise every user who opted into leaderboards. */
+  userIds?: string[];
+  /** Rank by this language's time instead of all coding time. */
+  language: string | null;
+  /** Each day counts at most this many seconds (the plausibility cap). */
+  capSecondsPerDay: number;
+}
+
+/** One user's sums over their range, before ranking. */
+export interface LeaderboardRow {
+  user: SocialUser;
+  /** Sum over days of min(day's seconds, cap). */
+  cappedSeconds: number;
+  /** True when some day exceeded the cap. */
+  flagged: boolean;
+  sharesLanguages: boolean;
+  /** The user's time zone, which fixed their days. */
+  timeZone: string;
+}
+
+export interface SocialStore {
+  /** The user's sharing settings; the private defaults when never set. */
+  sharingOf(userId: string): Promise<SharingSettings>;
+  /** Applies a partial change and returns the result. */
+  updateSharing(userId: string, change: Partial<SharingSettings>): Promise<SharingSettings>;
+  /** Any user by username (friend requests), private or not. */
+  findUser(username: string): Promise<User | null>;
+  friendLists(userId: string): Promise<FriendLists>;
+  friendState(userId: string, otherId: string): Promise<FriendState>;
+  /** Stores a pending request from -> to (the caller checked the state is "none"). */
+  requestFriend(fromId: string, toId: string): Promise<void>;
+  /** Accepts a pending request from `fromId` to `toId`; false when there is none. */
+  acceptFriend(fromId: string, toId: string): Promise<boolean>;
+  /** Removes any link between the two users (friendship or request either way); false if none. */
+  removeFriendLink(a: string, b: string): Promise<boolean>;
+  /** The time zones of users who could appear on a board (distinct values). */
+  leaderboardTimeZones(userIds?: string[]): Promise<string[]>;
+  leaderboardRows(query: LeaderboardQuery): Promise<LeaderboardRow[]>;
+  /** The user's goals, oldest first. */
+  listGoals(userId: string): Promise<Goal[]>;
+  /** Stores a goal unless the user already has `max`; returns it, or null when at the limit. */
+  addGoal(userId: string, goal: Omit<Goal, "id" | "createdAt">, max: number): Promise<Goal | null>;
+  /** Deletes the user's goal; false when they have none with this id. */
+  deleteGoal(userId: string, goalId: string): Promise<boolean>;
+  /** Per-user language seconds over their ranges, for the users listed on one page. */
+  languagesOf(userIds: string[], ranges: ZoneRange[]): Promise<Map<string, Record<string, number>>>;
+}

@@ -1,0 +1,98 @@
+/** Friend requests and sharing settings through the API: the whole flow and bad input. */
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { aUser, call, freshStorage, getJson } from "./helpers.ts";
+import { aSocialUser } from "./social-fixtures.ts";
+
+beforeEach(freshStorage);
+
+const post = (path: string, key: string, body?: unknown) => call(path, { method: "POST", key, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+const rows = async () => (await env.DB.prepare("SELECT requester_id, addressee_id, status FROM friendships ORDER BY requester_id").all()).results;
+
+describe("friends", () => {
+  it("request, accept, list, remove", async () => {
+    const [a, b] = [await aSocialUser(), await aSocialUser()];
+    const sent = await post("/api/kodo/friends", a.key, { username: b.username });
+    expect(sent.status).toBe(201);
+    expect(await sent.json()).toEqual({ username: b.username, status: "pending" });
+    expect((await getJson("/api/kodo/friends", a.key)).outgoing.map((l: any) => l.username)).toEqual([b.username]);
+    expect((await getJson("/api/kodo/friends", b.key)).incoming.map((l: any) => l.username)).toEqual([a.username]);
+    expect((await post("/api/kodo/friends", a.key, { username: b.username })).status).toBe(409);
+    // Only the addressee can accept.
+    expect((await post(`/api/kodo/friends/${b.username}/accept`, a.key)).status).toBe(404);
+    expect((await post(`/api/kodo/friends/${a.username}/accept`, b.key)).status).toBe(200);
+    const listA = await getJson("/api/kodo/friends", a.key);
+    expect(listA.friends.map((f: any) => f.username)).toEqual([b.username]);
+    expect(listA.incoming).toEqual([]);
+    expect((await post("/api/kodo/friends", b.key, { username: a.username })).status).toBe(409);
+    expect((await call(`/api/kodo/friends/${a.username}`, { method: "DELETE", key: b.key })).status).toBe(204);
+    expect(await rows()).toEqual([]);
+    expect((await call(`/api/kodo/friends/${a.username}`, { method: "DELETE", key: b.key })).status).toBe(404);
+  });
+
+  it("a request back accepts the pending one; decline removes it", async () => {
+    const [a, b, c] = [await aSocialUser(), await aSocialUser(), await aSocialUser()];
+    await post("/api/kodo/friends", a.key, { username: b.username });
+    const back = await post("/api/kodo/friends", b.key, { username: a.username });
+    expect(await back.json()).toEqual({ username: a.username, status: "friends" });
+    expect((await rows()).map((r: any) => r.status)).toEqual(["accepted"]);
+    await post("/api/kodo/friends", c.key, { username: a.username });
+    expect((await post(`/api/kodo/friends/${c.username}/decline`, a.key)).status).toBe(200);
+    expect((await getJson("/api/kodo/friends", c.key)).outgoing).toEqual([]);
+  });
+
+  it("refuses bad input with JSON 4xx and stores nothing", async () => {
+    const a = await aSocialUser();
+    const reader = await aUser({ scope: "read" });
+    const cases: [string, unknown, number][] = [
+      ["unknown user", { username: "nobody-here" }, 404],
+      ["self", { username: a.username }, 400],
+      ["missing", {}, 400],
+      ["wrong type", { username: 42 }, 400],
+      ["too long", { username: "x".repeat(500) }, 400],
+      ["array", [], 400],
+    ];
+    for (const [name, body, status] of cases) {
+      const res = await post("/api/kodo/friends", a.key, body);
+      expect(res.status, name).toBe(status);
+      expect(((await res.json()) as any).error, name).toBeTruthy();
+    }
+    const bad = await call("/api/kodo/friends", { method: "POST", key: a.key, body: "{not json" });
+    expect(bad.status).toBe(400);
+    expect((await post("/api/kodo/friends", reader.key, { username: a.username })).status).toBe(403);
+    expect((await call(`/api/kodo/friends/${"y".repeat(300)}/stats`, { key: a.key })).status).toBe(400);
+    expect((await call(`/api/kodo/friends/${a.username}/stats?range=forever`, { key: a.key })).status).toBe(400);
+    expect(await rows()).toEqual([]);
+  });
+});
+
+describe("sharing settings", () => {
+  it("are private by default and change field by field", async () => {
+    const a = await aSocialUser();
+    expect(await getJson("/api/kodo/sharing", a.key)).toEqual({
+      publicProfile: false,
+      leaderboards: false,
+      projects: "hidden",
+      languages: true,
+      editors: true,
+      operatingSystems: true,
+      machines: false,
+      historyDays: 365,
+    });
+    const res = await call("/api/kodo/sharing", { method: "PATCH", key: a.key, body: JSON.stringify({ leaderboards: true, projects: "alias" }) });
+    expect(await res.json()).toMatchObject({ leaderboards: true, projects: "alias", publicProfile: false });
+    expect(await getJson("/api/kodo/sharing", a.key)).toMatchObject({ leaderboards: true, projects: "alias" });
+  });
+
+  it("refuse bad input and keep what was stored", async () => {
+    const a = await aSocialUser();
+    const reader = await aUser({ scope: "read" });
+    for (const body of [{ leaderboards: "yes" }, { projects: "everyone" }, { historyDays: -1 }, { historyDays: 1.5 }, { historyDays: 99999 }, { color: "red" }, [1], "x", null]) {
+      const res = await call("/api/kodo/sharing", { method: "PATCH", key: a.key, body: JSON.stringify(body) });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as any).error).toBeTruthy();
+    }
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM user_sharing").first("n")).toBe(0);
+    expect((await call("/api/kodo/sharing", { method: "PATCH", key: reader.key, body: JSON.stringify({ leaderboards: true }) })).status).toBe(403);
+  });
+});
