@@ -1,0 +1,31 @@
+import { apiJson } from "$lib/server/api";
+import { act, field, requireSignIn } from "$lib/social/server";
+import type { Friends } from "$lib/social/types";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async (event) => {
+  requireSignIn(event);
+  return { friends: await apiJson<Friends>(event, "/api/kodo/friends") };
+};
+
+const user = (form: FormData) => encodeURIComponent(field(form, "username").replace(/^@/, ""));
+
+export const actions: Actions = {
+  request: async (event) => {
+    const form = await event.request.formData();
+    const username = field(form, "username").replace(/^@/, "");
+    return act(event, "/api/kodo/friends", { method: "POST", body: { username } }, `Friend request sent to @${username}.`);
+  },
+  accept: async (event) => {
+    const form = await event.request.formData();
+    return act(event, `/api/kodo/friends/${user(form)}/accept`, { method: "POST" }, "Request accepted: you are now friends.");
+  },
+  decline: async (event) => {
+    const form = await event.request.formData();
+    return act(event, `/api/kodo/friends/${user(form)}/decline`, { method: "POST" }, "Request declined.");
+  },
+  remove: async (event) => {
+    const form = await event.request.formData();
+    return act(event, `/api/kodo/friends/${user(form)}`, { method: "DELETE" }, "Done.");
+  },
+};

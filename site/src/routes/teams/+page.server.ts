@@ -1,0 +1,19 @@
+import { redirect } from "@sveltejs/kit";
+import { apiJson } from "$lib/server/api";
+import { act, field, requireSignIn } from "$lib/social/server";
+import type { TeamSummary } from "$lib/social/types";
+import type { Actions, PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async (event) => {
+  requireSignIn(event);
+  return { teams: await apiJson<TeamSummary[]>(event, "/api/kodo/teams") };
+};
+
+export const actions: Actions = {
+  create: async (event) => {
+    const form = await event.request.formData();
+    const result = await act<{ id: string }>(event, "/api/kodo/teams", { method: "POST", body: { name: field(form, "name") } }, "Team created.");
+    if ("body" in result && result.body) redirect(303, `/teams/${encodeURIComponent(result.body.id)}?created`);
+    return result;
+  },
+};
