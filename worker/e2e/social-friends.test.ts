@@ -170,6 +170,11 @@ describe("goals", () => {
     expect(Number(await goal.getAttribute("data-seconds"))).toBeCloseTo(expected, 0);
     const [listed] = await asUser<{ progress: { seconds: number } }[]>(s.pageA, "GET", "/api/kodo/goals");
     expect(listed!.progress.seconds).toBeCloseTo(expected, 0);
+    // The dashboard shows the same progress in its goals card.
+    await gotoReady(s.pageA, `${s.stack.siteUrl}/dashboard`);
+    const card = s.pageA.getByTestId("goals-card").getByTestId("goal").filter({ hasText: "3 hrs on atlas a week" });
+    expect(Number(await card.getAttribute("data-seconds"))).toBeCloseTo(expected, 0);
+    await gotoReady(s.pageA, `${s.stack.siteUrl}/goals`);
     await goal.locator("xpath=..").getByRole("button", { name: "Delete" }).click();
     await s.pageA.getByText("No goals yet.").waitFor();
   });

@@ -9,6 +9,7 @@ import type { ApiKey } from "$lib/types";
 import { dashboardApiQuery, projectApiQuery } from "./query";
 import { DASHBOARD_DEPENDENCY } from "./refresh";
 import type { DashboardView, ProjectView } from "./types";
+import type { Goal } from "$lib/social/types";
 
 /** What a page's server load gets (any route's). */
 type LoadEvent = RequestEvent & { depends(...deps: `${string}:${string}`[]): void };
@@ -31,14 +32,18 @@ export async function loadDashboard(event: LoadEvent) {
   requireSignIn(event);
   event.depends(DASHBOARD_DEPENDENCY);
   const query = dashboardApiQuery(event.url.searchParams);
-  const loaded = await read<DashboardView>(event, `/api/kodo/dashboard${query ? `?${query}` : ""}`);
+  // Goals come beside the dashboard's own data, fetched in parallel: still one round of reads.
+  const [loaded, goals] = await Promise.all([
+    read<DashboardView>(event, `/api/kodo/dashboard${query ? `?${query}` : ""}`),
+    apiJson<Goal[]>(event, "/api/kodo/goals").catch(() => [] as Goal[]),
+  ]);
   let setup: { apiUrl: string; keys: { label: string; hint: string }[] } | null = null;
   if (loaded.view && !loaded.view.hasActivity) {
     // Only a new user needs this second read: the config lines and which keys exist.
     const keys = await apiJson<{ data: ApiKey[] }>(event, "/api/kodo/account/keys");
     setup = { apiUrl: `${event.url.origin}/api/v1`, keys: keys.data.map((k) => ({ label: k.label, hint: k.hint })) };
   }
-  return { ...loaded, setup };
+  return { ...loaded, setup, goals };
 }
 
 export async function loadProject(event: LoadEvent, name: string) {
