@@ -131,7 +131,12 @@ export async function persistedRows(persistTo: string): Promise<{ file: string; 
     try {
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
       for (const { name } of tables) {
-        for (const row of db.prepare(`SELECT * FROM "${name}"`).all()) out.push({ file, table: name, row: JSON.stringify(row).toLowerCase() });
+        // Integers such as workerd's own alarm times (nanoseconds) exceed a double: read as BigInt.
+        const rows = db.prepare(`SELECT * FROM "${name}"`);
+        rows.setReadBigInts(true);
+        for (const row of rows.all()) {
+          out.push({ file, table: name, row: JSON.stringify(row, (_, v) => (typeof v === "bigint" ? v.toString() : v)).toLowerCase() });
+        }
       }
     } finally {
       db.close();

@@ -78,7 +78,18 @@ export const heartbeatCreatedSchema = z.object({ data: heartbeatSchema });
 
 /** What a batch answers per stored item: the heartbeat's identity, not all of it. */
 export const heartbeatBriefSchema = z
-  .object({ entity: z.string(), type: z.string(), category: z.string(), time: z.number(), is_write: z.boolean() })
+  .object({
+    entity: z.string(),
+    type: z.string(),
+    category: z.string(),
+    time: z.number(),
+    is_write: z.boolean(),
+    project: nullableString,
+    branch: nullableString,
+    language: nullableString,
+    machine_name_id: nullableString,
+    user_agent_id: nullableString,
+  })
   .meta({ ref: "HeartbeatBrief" });
 
 export const bulkResultSchema = z

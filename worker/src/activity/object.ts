@@ -200,7 +200,8 @@ export class UserActivity extends DurableObject<Env> {
     // Ingest arms the alarm once per pending period and leaves it; if activity went on since,
     // the flush is not due yet: re-arm for the time the policy gives now.
     const pendingSince = this.meta.pendingSince();
-    if (pendingSince !== null && this.armedFor !== null) {
+    // A recompute after a settings change also runs on the alarm: never postpone it.
+    if (pendingSince !== null && this.armedFor !== null && this.meta.recompute() === null) {
       const due = nextFlushAt(pendingSince, this.lastActivityAt, flushPolicyOf(this.env));
       if (due > this.armedFor + 0.5) {
         this.armedFor = due;

@@ -49,9 +49,20 @@ async function ingest(c: AppContext, bulk: boolean) {
   return c.json({ responses }, 201);
 }
 
-/** The fields that identify a heartbeat in a batch answer, in WakaTime's names. */
+/** A heartbeat in a batch answer: its identity and the dimensions recorded, in WakaTime's names. */
 function briefHeartbeat(hb: Heartbeat) {
-  return { entity: hb.entity, type: hb.type, category: hb.category, time: hb.time, is_write: hb.isWrite };
+  return {
+    entity: hb.entity,
+    type: hb.type,
+    category: hb.category,
+    time: hb.time,
+    is_write: hb.isWrite,
+    project: hb.project,
+    branch: hb.branch,
+    language: hb.language,
+    machine_name_id: hb.machine,
+    user_agent_id: hb.userAgent,
+  };
 }
 
 heartbeatRoutes.get("/users/:user/heartbeats", describeRoute(WAKATIME_DOCS.getHeartbeats), requireApiKey(), async (c) => {
