@@ -1,4 +1,5 @@
-import type { PublicDirectory, PublicUser, SharingSettings } from "@kodo/core";
+import type { PublicDirectory, PublicUser } from "@kodo/core";
+import { sharingOfRow, type SharingRow } from "./social.ts";
 
 /**
  * Public reads by username from D1: the user, their settings and their sharing row in one
@@ -19,41 +20,24 @@ export function d1PublicDirectory(db: D1Database): PublicDirectory {
             WHERE u.username = ? AND sh.public_profile = 1`,
         )
         .bind(username)
-        .first<SharingRow>();
+        .first<PublicUserRow>();
       return row ? toPublicUser(row) : null;
     },
   };
 }
 
-interface SharingRow {
+/** A user row joined with its sharing columns. */
+interface PublicUserRow extends SharingRow {
   id: string;
   username: string;
   display_name: string | null;
   created_at: string;
   time_zone: string | null;
   keystroke_timeout_minutes: number | null;
-  public_profile: number;
-  leaderboards: number;
-  projects: string;
-  languages: number;
-  editors: number;
-  operating_systems: number;
-  machines: number;
-  history_days: number;
 }
 
-function toPublicUser(row: SharingRow): PublicUser {
-  const sharing: SharingSettings = {
-    publicProfile: row.public_profile === 1,
-    leaderboards: row.leaderboards === 1,
-    // An unexpected value is treated as the most private one.
-    projects: row.projects === "public" || row.projects === "alias" ? row.projects : "hidden",
-    languages: row.languages === 1,
-    editors: row.editors === 1,
-    operatingSystems: row.operating_systems === 1,
-    machines: row.machines === 1,
-    historyDays: Math.max(0, Math.trunc(row.history_days)),
-  };
+function toPublicUser(row: PublicUserRow): PublicUser {
+  const sharing = sharingOfRow(row);
   return {
     user: {
       id: row.id,
