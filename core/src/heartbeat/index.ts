@@ -37,3 +37,4 @@ export {
   type PlaceholderSource,
 } from "./placeholders.ts";
 export { dedupeKey, dedupeKeyMaterial } from "./dedupe.ts";
+export { decodeHeartbeatDetail, encodeHeartbeatDetail, type HeartbeatDetail } from "./detail.ts";

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { Heartbeat, StoredHeartbeat } from "@kodo/core";
+import { decodeHeartbeatDetail, encodeHeartbeatDetail, type Heartbeat, type StoredHeartbeat } from "@kodo/core";
 import type { MergeInput } from "@kodo/core";
 import { isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { activityKeys } from "./keys.ts";
@@ -45,18 +45,7 @@ export async function insertHeartbeat(doc: Doc, table: string, userId: string, d
     operatingSystem: hb.operatingSystem,
     machine: hb.machine,
     isWrite: hb.isWrite,
-    detail: JSON.stringify({
-      projectRootCount: hb.projectRootCount,
-      dependencies: hb.dependencies,
-      lines: hb.lines,
-      lineNumber: hb.lineNumber,
-      cursorPosition: hb.cursorPosition,
-      lineAdditions: hb.lineAdditions,
-      lineDeletions: hb.lineDeletions,
-      userAgent: hb.userAgent,
-      aiLineChanges: hb.aiLineChanges,
-      humanLineChanges: hb.humanLineChanges,
-    }),
+    detail: encodeHeartbeatDetail(hb),
     createdAt: nowSeconds,
   };
   try {
@@ -143,7 +132,6 @@ export async function edgeHeartbeat(doc: Doc, table: string, userId: string, whi
 }
 
 function fromItem(item: LogItem): StoredHeartbeat {
-  const d = JSON.parse(item.detail) as Partial<Heartbeat>;
   return {
     id: item.sk.slice(item.sk.indexOf("#") + 1),
     time: item.time,
@@ -157,16 +145,7 @@ function fromItem(item: LogItem): StoredHeartbeat {
     operatingSystem: item.operatingSystem ?? null,
     machine: item.machine ?? null,
     isWrite: item.isWrite,
-    projectRootCount: d.projectRootCount ?? null,
-    dependencies: d.dependencies ?? [],
-    lines: d.lines ?? null,
-    lineNumber: d.lineNumber ?? null,
-    cursorPosition: d.cursorPosition ?? null,
-    lineAdditions: d.lineAdditions ?? null,
-    lineDeletions: d.lineDeletions ?? null,
-    userAgent: d.userAgent ?? null,
-    aiLineChanges: d.aiLineChanges ?? null,
-    humanLineChanges: d.humanLineChanges ?? null,
+    ...decodeHeartbeatDetail(item.detail),
     createdAt: new Date(item.createdAt * 1000).toISOString(),
   };
 }

@@ -3,7 +3,7 @@
  * the ingest path inserts row by row inside one synchronous stretch, which SQLite does in
  * microseconds and which no other request can interleave with.
  */
-import type { Heartbeat, StoredHeartbeat } from "@kodo/core";
+import { decodeHeartbeatDetail, encodeHeartbeatDetail, type Heartbeat, type StoredHeartbeat } from "@kodo/core";
 
 const COLUMNS = "id, time, entity, type, category, project, branch, language, editor, operating_system, machine, is_write, detail, created_at";
 
@@ -25,20 +25,6 @@ export interface LogRow {
   [key: string]: SqlStorageValue;
 }
 
-function detailOf(hb: Heartbeat): string {
-  return JSON.stringify({
-    projectRootCount: hb.projectRootCount,
-    dependencies: hb.dependencies,
-    lines: hb.lines,
-    lineNumber: hb.lineNumber,
-    cursorPosition: hb.cursorPosition,
-    lineAdditions: hb.lineAdditions,
-    lineDeletions: hb.lineDeletions,
-    userAgent: hb.userAgent,
-    aiLineChanges: hb.aiLineChanges,
-    humanLineChanges: hb.humanLineChanges,
-  });
-}
 
 /**
  * Inserts the heartbeats whose dedupe keys are not present yet, in one statement: the batch
@@ -49,7 +35,7 @@ export function insertHeartbeats(sql: SqlStorage, rows: { id: string; hb: Heartb
   const packed = JSON.stringify(
     rows.map(({ id, hb }) => [
       id, hb.time, hb.entity, hb.type, hb.category, hb.project, hb.branch, hb.language,
-      hb.editor, hb.operatingSystem, hb.machine, hb.isWrite ? 1 : 0, detailOf(hb),
+      hb.editor, hb.operatingSystem, hb.machine, hb.isWrite ? 1 : 0, encodeHeartbeatDetail(hb),
     ]),
   );
   const inserted = sql.exec<{ id: string }>(
@@ -104,16 +90,7 @@ export function fromRow(row: LogRow): StoredHeartbeat {
     operatingSystem: row.operating_system,
     machine: row.machine,
     isWrite: row.is_write === 1,
-    projectRootCount: d.projectRootCount ?? null,
-    dependencies: d.dependencies ?? [],
-    lines: d.lines ?? null,
-    lineNumber: d.lineNumber ?? null,
-    cursorPosition: d.cursorPosition ?? null,
-    lineAdditions: d.lineAdditions ?? null,
-    lineDeletions: d.lineDeletions ?? null,
-    userAgent: d.userAgent ?? null,
-    aiLineChanges: d.aiLineChanges ?? null,
-    humanLineChanges: d.humanLineChanges ?? null,
+    ...decodeHeartbeatDetail(row.detail),
     createdAt: new Date(row.created_at * 1000).toISOString(),
   };
 }
