@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/local-worker.mjs";
-import { signInByEmail, startStack, type Stack } from "./site-stack.ts";
+import { gotoReady, signInByEmail, startStack, type Stack } from "./site-stack.ts";
 import { expectedSeconds, localDay, localMidnight, postSeed, seedActivity, shiftDay, type SeedBeat } from "./dashboard-seed.ts";
 
 const TIME_ZONE = "Europe/Berlin";
@@ -64,7 +64,7 @@ afterAll(async () => {
 describe("dashboard", () => {
   it("shows totals equal to the seeded heartbeats' for several ranges and filters", async () => {
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(`${stack.siteUrl}/dashboard?range=last_7_days`);
+    await gotoReady(page, `${stack.siteUrl}/dashboard?range=last_7_days`);
     const week = expectedSeconds(beats, all, start(shiftDay(today, -6)), start(shiftDay(today, 1)));
     expect(week).toBeGreaterThan(3600);
     expect(await shownTotal()).toBeCloseTo(week, 2);
@@ -93,7 +93,7 @@ describe("dashboard", () => {
     await expect.poll(() => shownTotal()).toBeCloseTo(expectedSeconds(beats, all, start(from), start(shiftDay(to, 1))), 2);
 
     // Combined filters: computed from sessions, so exact.
-    await page.goto(`${stack.siteUrl}/dashboard?range=last_30_days`);
+    await gotoReady(page, `${stack.siteUrl}/dashboard?range=last_30_days`);
     await page.getByTestId("filter-project").selectOption("kodo");
     await page.waitForURL(/project=kodo/);
     const kodo = (b: SeedBeat) => b.project === "kodo";
@@ -107,7 +107,7 @@ describe("dashboard", () => {
   });
 
   it("lists projects whose totals match, and drills down to a project with its files", async () => {
-    await page.goto(`${stack.siteUrl}/dashboard?range=last_30_days`);
+    await gotoReady(page, `${stack.siteUrl}/dashboard?range=last_30_days`);
     const month = [start(shiftDay(today, -29)), start(shiftDay(today, 1))] as const;
     const rows = page.getByTestId("project-row");
     const count = await rows.count();
@@ -143,7 +143,7 @@ describe("dashboard", () => {
     await mkdir(SHOTS, { recursive: true });
     await mkdir(README_SHOTS, { recursive: true });
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(`${stack.siteUrl}/dashboard?range=last_30_days`);
+    await gotoReady(page, `${stack.siteUrl}/dashboard?range=last_30_days`);
     await page.locator(".theme select").selectOption("light");
     await page.getByTestId("chart-daily").and(page.locator("[data-live]")).waitFor();
     const lightBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -163,7 +163,7 @@ describe("dashboard", () => {
     await page.locator(".theme select").selectOption("light");
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${stack.siteUrl}/dashboard?range=last_30_days`);
+    await gotoReady(page, `${stack.siteUrl}/dashboard?range=last_30_days`);
     await page.getByTestId("chart-daily").and(page.locator("[data-live]")).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0); // nothing wider than the phone (the year calendar scrolls in its card)
@@ -179,7 +179,7 @@ describe("dashboard", () => {
   });
 
   it("has a table view for every graph and works from the keyboard", async () => {
-    await page.goto(`${stack.siteUrl}/dashboard?range=last_7_days`);
+    await gotoReady(page, `${stack.siteUrl}/dashboard?range=last_7_days`);
     for (const id of ["daily", "hours", "heat-map", "timeline"]) {
       const card = page.getByTestId(`card-${id}`);
       const toggle = card.getByRole("button", { name: "Show table" });
@@ -199,7 +199,7 @@ describe("dashboard", () => {
 
   it("updates today so far without a reload", async () => {
     await page.clock.install();
-    await page.goto(`${stack.siteUrl}/dashboard?range=today`);
+    await gotoReady(page, `${stack.siteUrl}/dashboard?range=today`);
     const before = await shownTotal("today-total");
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same page"));
     const now = Date.now() / 1000;
