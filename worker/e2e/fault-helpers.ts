@@ -155,6 +155,7 @@ export async function sendUntilAcknowledged(url: () => string, key: string, batc
     attempts++;
     if (Date.now() > deadlineMs) throw new Error(`batch not acknowledged after ${attempts} attempts`);
     let res: Response;
+    let text: string;
     try {
       res = await fetch(`${url()}/api/v1/users/current/heartbeats.bulk`, {
         method: "POST",
@@ -162,11 +163,13 @@ export async function sendUntilAcknowledged(url: () => string, key: string, batc
         body: JSON.stringify(batch),
         signal: AbortSignal.timeout(15_000),
       });
+      // The runtime can die after the headers and before the whole body: no answer read in
+      // full is no acknowledgement, so that too is retried.
+      text = await res.text();
     } catch {
       await new Promise((r) => setTimeout(r, 100));
       continue;
     }
-    const text = await res.text();
     if (res.status >= 500) {
       await new Promise((r) => setTimeout(r, 100));
       continue;
