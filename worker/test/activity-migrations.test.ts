@@ -1,0 +1,62 @@
+/**
+ * The Durable Object's own migrations upgrade a log written under an older schema in place:
+ * here a log in 0000's layout (rowid table, unique id, time index) is migrated to the
+ * `(time, id)` WITHOUT ROWID table of 0001, and keeps every heartbeat, its dedupe and its totals.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { beforeEach, describe, expect, it } from "vitest";
+import migrations from "../drizzle/activity/migrations.js";
+import { aUser, freshStorage, getJson, postBeats, stubFor, wire } from "./helpers.ts";
+
+beforeEach(freshStorage);
+
+/** 0000's statements that create the heartbeat log (table and time index). */
+function logStatementsOf0000(): string[] {
+  const m0000 = (migrations as unknown as { migrations: Record<string, string> }).migrations.m0000!;
+  return m0000.split("--> statement-breakpoint").filter((s) => /\bheartbeats\b/.test(s));
+}
+
+describe("activity log migration 0001", () => {
+  it("moves a 0000-layout log to the (time, id) table: same rows, dedupe kept, same totals", async () => {
+    const user = await aUser();
+    const now = Math.floor(Date.now() / 1000);
+    const beats = Array.from({ length: 40 }, (_, i) => wire(now - 3000 + i * 60, { entity: `/src/f${i % 4}.ts`, project: i < 20 ? "a" : "b" }));
+    expect((await postBeats(user.key, beats)).status).toBe(201);
+    const range = `start=${new Date((now - 3000) * 1000).toISOString().slice(0, 10)}&end=${new Date(now * 1000).toISOString().slice(0, 10)}`;
+    const before = await getJson(`/api/v1/users/current/summaries?${range}`, user.key);
+
+    // Rebuild the log as 0000 left it, with the same rows, and forget that 0001 ran.
+    await runInDurableObject(stubFor(user.id), async (_instance, state) => {
+      const sql = state.storage.sql;
+      const rows = sql.exec("SELECT * FROM heartbeats").toArray();
+      expect(rows).toHaveLength(40);
+      sql.exec("DROP TABLE heartbeats");
+      for (const stmt of logStatementsOf0000()) sql.exec(stmt);
+      for (const r of rows) {
+        const cols = Object.keys(r);
+        sql.exec(`INSERT INTO heartbeats (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`, ...cols.map((c) => r[c]!));
+      }
+      const latest = sql.exec<{ created_at: number }>("SELECT max(created_at) AS created_at FROM __drizzle_migrations").one().created_at;
+      sql.exec("DELETE FROM __drizzle_migrations WHERE created_at = ?", latest);
+      expect(sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'heartbeats'").one().sql).not.toMatch(/WITHOUT ROWID/);
+
+      await migrate(drizzle(state.storage), migrations);
+
+      const table = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'heartbeats'").one().sql;
+      expect(table).toMatch(/PRIMARY KEY\(`time`, `id`\)\s*\) WITHOUT ROWID/);
+      expect(sql.exec("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'heartbeats' AND sql IS NOT NULL").toArray()).toEqual([]);
+      const after = sql.exec("SELECT * FROM heartbeats ORDER BY time, id").toArray();
+      const sorted = [...rows].sort((a, b) => (a.time as number) - (b.time as number) || String(a.id).localeCompare(String(b.id)));
+      expect(after).toEqual(sorted);
+    });
+
+    // The same heartbeats again are all duplicates (the id still decides), and nothing moved.
+    const again = await postBeats(user.key, beats);
+    const statuses = ((await again.json()) as { responses: [unknown, number][] }).responses.map((r) => r[1]);
+    expect(statuses).toEqual(beats.map(() => 202));
+    expect(await stubFor(user.id).heartbeatCount()).toBe(40);
+    expect(await getJson(`/api/v1/users/current/summaries?${range}`, user.key)).toEqual(before);
+  });
+});
