@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, dayOf, daysBetween, eachDay, isDay, isValidTimeZone, offsetSeconds, startOfDay } from "./zone.ts";
+import { addDays, dayOf, dayOfUncached, daysBetween, eachDay, isDay, isValidTimeZone, offsetSeconds, startOfDay } from "./zone.ts";
 
 describe("time zones", () => {
   it("finds the local day of an instant", () => {
@@ -42,5 +43,58 @@ describe("time zones", () => {
     expect(isValidTimeZone("Europe/Berlin")).toBe(true);
     expect(isValidTimeZone("Mars/Olympus")).toBe(false);
     expect(isValidTimeZone("")).toBe(false);
+  });
+});
+
+describe("dayOf's remembered day spans", () => {
+  // Zones with DST at midnight (Havana, Santiago, Asuncion), half-hour DST (Lord_Howe), odd
+  // offsets (Kathmandu, Chatham), a skipped calendar day (Apia 2011-12-30) and plain ones.
+  const zones = ["UTC", "Europe/Berlin", "America/Havana", "America/Santiago", "America/Asuncion", "Australia/Lord_Howe", "Asia/Kathmandu", "Pacific/Chatham", "Pacific/Apia", "America/New_York", "Asia/Tokyo"];
+  const DAY = 86_400;
+
+  it("always gives what Intl gives, in time order, backwards and jumping about", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        // Around each zone's DST changes of 2011-2027 and arbitrary instants since 1970.
+        fc.integer({ min: Date.UTC(2011, 0, 1) / 1000, max: Date.UTC(2027, 11, 31) / 1000 }),
+        fc.array(fc.integer({ min: -2 * DAY, max: 2 * DAY }), { minLength: 1, maxLength: 60 }),
+        (zone, start, steps) => {
+          let t = start;
+          for (const step of steps) {
+            t += step;
+            expect(dayOf(t, zone), `${zone} at ${t}`).toBe(dayOfUncached(t, zone));
+            expect(dayOf(t + 0.5, zone), `${zone} at ${t + 0.5}`).toBe(dayOfUncached(t + 0.5, zone));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("hands over at each local midnight exactly (the span's ends)", () => {
+    for (const zone of zones) {
+      for (let day = "2026-03-01"; day <= "2026-04-10"; day = addDays(day, 3)) {
+        const next = startOfDay(addDays(day, 1), zone);
+        expect(dayOf(next - 1, zone), `${zone} before ${day}'s end`).toBe(dayOfUncached(next - 1, zone));
+        expect(dayOf(next, zone), `${zone} at ${day}'s end`).toBe(dayOfUncached(next, zone));
+        expect(dayOf(next - 0.001, zone), `${zone} just before ${day}'s end`).toBe(dayOfUncached(next - 0.001, zone));
+      }
+    }
+  });
+
+  it("is right second by second across midnight DST changes and the day Apia skipped", () => {
+    const cases: [string, number][] = [
+      ["America/Havana", Date.UTC(2026, 2, 8, 5) / 1000], // 00:00 -> 01:00 spring forward
+      ["America/Havana", Date.UTC(2026, 10, 1, 4) / 1000], // 01:00 -> 00:00 fall back
+      ["America/Santiago", Date.UTC(2026, 8, 6, 4) / 1000],
+      ["America/Asuncion", Date.UTC(2024, 2, 24, 3) / 1000],
+      ["Pacific/Apia", Date.UTC(2011, 11, 30, 10) / 1000],
+    ];
+    for (const [zone, around] of cases) {
+      for (let t = around - 3 * 3600; t <= around + 3 * 3600; t += 61) {
+        expect(dayOf(t, zone), `${zone} at ${t}`).toBe(dayOfUncached(t, zone));
+      }
+    }
   });
 });

@@ -62,10 +62,38 @@ export function offsetSeconds(epochSeconds: number, timeZone: string): number {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
-/** The local calendar day ("YYYY-MM-DD") that contains the instant. */
+/**
+ * The local calendar day ("YYYY-MM-DD") that contains the instant. Heartbeats come in time
+ * order, so the last day found in each zone is remembered as its span of instants and answers
+ * without Intl while the next instants fall inside it (most of ingest's and merging's calls).
+ */
 export function dayOf(epochSeconds: number, timeZone: string): string {
+  const span = daySpans.get(timeZone);
+  if (span !== undefined && epochSeconds >= span.from && epochSeconds < span.to) return span.day;
+  const day = dayOfUncached(epochSeconds, timeZone);
+  rememberDaySpan(day, timeZone);
+  return day;
+}
+
+/** dayOf straight from Intl (no remembered span). */
+export function dayOfUncached(epochSeconds: number, timeZone: string): string {
   const p = localParts(epochSeconds, timeZone);
   return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/** The last day found per zone, as the instants [from, to) it covers. */
+const daySpans = new Map<string, { from: number; to: number; day: string }>();
+
+function rememberDaySpan(day: string, timeZone: string): void {
+  if (day > `${LAST_SUPPORTED_YEAR}-12-30` || day < `${FIRST_SUPPORTED_YEAR}-01-01`) return;
+  const from = startOfDay(day, timeZone);
+  const to = startOfDay(addDays(day, 1), timeZone);
+  // Only a day with one offset throughout is a single straight stretch of local time: a day
+  // holding a DST change (or a zone's jump across the date line) is never remembered, so a
+  // fall-back across midnight, which makes local days overlap, is always asked of Intl.
+  if (!(to > from) || offsetSeconds(from, timeZone) !== offsetSeconds(to - 1, timeZone)) return;
+  if (daySpans.size >= 1000 && !daySpans.has(timeZone)) daySpans.clear();
+  daySpans.set(timeZone, { from, to, day });
 }
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -126,15 +154,15 @@ function computeStartOfDay(day: string, timeZone: string): number {
   let t = guess - offsetSeconds(guess, timeZone);
   t = guess - offsetSeconds(t, timeZone);
   // If midnight does not exist (DST gap at 00:00), step forward to the first local instant of `day`.
-  if (dayOf(t, timeZone) !== day) {
+  if (dayOfUncached(t, timeZone) !== day) {
     const later = t + 3600;
-    if (dayOf(later, timeZone) === day) {
+    if (dayOfUncached(later, timeZone) === day) {
       // binary search the boundary to the second
       let lo = t;
       let hi = later;
       while (hi - lo > 1) {
         const mid = Math.floor((lo + hi) / 2);
-        if (dayOf(mid, timeZone) === day) hi = mid;
+        if (dayOfUncached(mid, timeZone) === day) hi = mid;
         else lo = mid;
       }
       return hi;

@@ -1,5 +1,5 @@
 import { DIMENSIONS, type DayActivity, type Dimension, type DimensionTotals } from "../../types.ts";
-import { UNKNOWN, sumTotals } from "../../sessions/rollup.ts";
+import { UNKNOWN, emptyTotals, roundMs, sumTotals } from "../../sessions/rollup.ts";
 import { startOfDay, addDays } from "../../time/zone.ts";
 import type { DayRange } from "../../time/ranges.ts";
 import { durationText, round2, humanText, type DurationText } from "./format.ts";
@@ -36,11 +36,20 @@ export function summaryItems(byName: Record<string, number>, dimension: Dimensio
   return Object.entries(byName)
     .filter(([, s]) => s > 0)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([name, seconds]) => ({
-      name: name === UNKNOWN ? UNKNOWN_NAME[dimension] : name,
-      ...durationText(seconds),
-      percent: totalSeconds > 0 ? round2((seconds / totalSeconds) * 100) : 0,
-    }));
+    .map(([name, seconds]) => {
+      const d = durationText(seconds);
+      return {
+        name: name === UNKNOWN ? UNKNOWN_NAME[dimension] : name,
+        total_seconds: d.total_seconds,
+        digital: d.digital,
+        decimal: d.decimal,
+        text: d.text,
+        hours: d.hours,
+        minutes: d.minutes,
+        seconds: d.seconds,
+        percent: totalSeconds > 0 ? round2((seconds / totalSeconds) * 100) : 0,
+      };
+    });
 }
 
 function dimensionLists(totals: DimensionTotals, totalSeconds: number, omit: readonly Dimension[] = []) {
@@ -49,12 +58,32 @@ function dimensionLists(totals: DimensionTotals, totalSeconds: number, omit: rea
   return out;
 }
 
-function isoRange(day: string, timeZone: string) {
-  return {
-    start: new Date(startOfDay(day, timeZone) * 1000).toISOString(),
-    end: new Date((startOfDay(addDays(day, 1), timeZone) - 1) * 1000).toISOString(),
-  };
+/** A local day's first and last second, as ISO instants (remembered: reads repeat them). */
+function isoRange(day: string, timeZone: string): { start: string; end: string } {
+  const key = `${timeZone}|${day}`;
+  let range = isoRanges.get(key);
+  if (!range) {
+    range = {
+      start: new Date(startOfDay(day, timeZone) * 1000).toISOString(),
+      end: new Date((startOfDay(addDays(day, 1), timeZone) - 1) * 1000).toISOString(),
+    };
+    // Bounded like startOfDay's memo: cleared wholesale rather than tracking age.
+    if (isoRanges.size >= 20_000) isoRanges.clear();
+    isoRanges.set(key, range);
+  }
+  return range;
 }
+const isoRanges = new Map<string, { start: string; end: string }>();
+
+/** The days' total, added up as sumTotals does (to the millisecond), without the dimensions. */
+function totalSecondsOf(days: readonly DayActivity[]): number {
+  let total = 0;
+  for (const d of days) total = roundMs(total + d.totalSeconds);
+  return total;
+}
+
+/** The totals of a day without activity (shared: only ever read). */
+const NO_TOTALS: DimensionTotals = Object.freeze(emptyTotals());
 
 /** `GET users/current/summaries`: one entry per day of the range, plus cumulative figures. */
 export function summariesResponse(days: readonly DayActivity[], range: DayRange, timeZone: string, includeBranches: boolean) {
@@ -63,7 +92,7 @@ export function summariesResponse(days: readonly DayActivity[], range: DayRange,
   for (let day = range.start; day <= range.end; day = addDays(day, 1)) {
     const activity = byDay.get(day);
     const totalSeconds = activity?.totalSeconds ?? 0;
-    const totals = activity?.totals ?? sumTotals([]).totals;
+    const totals = activity?.totals ?? NO_TOTALS;
     const { start, end } = isoRange(day, timeZone);
     data.push({
       grand_total: durationText(totalSeconds),
@@ -72,12 +101,13 @@ export function summariesResponse(days: readonly DayActivity[], range: DayRange,
       range: { date: day, start, end, text: day, timezone: timeZone },
     });
   }
-  const total = sumTotals(days);
+  const totalSeconds = totalSecondsOf(days);
   const dayCount = data.length;
-  const average = dayCount > 0 ? total.totalSeconds / dayCount : 0;
+  const average = dayCount > 0 ? totalSeconds / dayCount : 0;
+  const cumulative = durationText(totalSeconds);
   return {
     data,
-    cumulative_total: { seconds: round2(total.totalSeconds), text: humanText(total.totalSeconds), digital: durationText(total.totalSeconds).digital, decimal: durationText(total.totalSeconds).decimal },
+    cumulative_total: { seconds: round2(totalSeconds), text: cumulative.text, digital: cumulative.digital, decimal: cumulative.decimal },
     daily_average: {
       holidays: data.filter((d) => d.grand_total.total_seconds === 0).length,
       days_including_holidays: dayCount,
