@@ -3,7 +3,9 @@
  * Hono route returning 204 on the same worker, in interleaved rounds (medians quoted).
  *
  *  - single heartbeats (POST users/current/heartbeats, one object) at 1, 16 and 64 connections,
- *    one user per connection; target: Kodo/bare req/s ratio >= 0.5;
+ *    one user per connection; target: Kodo/bare req/s ratio >= 0.5. Beside them, two floors
+ *    on the same runtime: a call to the caller's Durable Object that does nothing, and one that
+ *    durably inserts a single row (what storing anything in a per-user object costs at least);
  *  - bulk (POST users/current/heartbeats.bulk) with 25- and 1000-item batches, next to the bare
  *    route receiving the same bodies; target: >= 50 000 heartbeats/s with 1000-item batches;
  *  - workerd CPU per heartbeat, from /proc (user + system time of the workerd processes around
@@ -42,10 +44,11 @@ try {
 
   // Per-request headers must vary (one key per user); autocannon takes them from the request
   // object that setupRequest returns, so the body builder sets both.
-  async function run(kind: "kodo" | "bare", connections: number, batch: number, seconds = SECONDS): Promise<LoadResult> {
+  type Kind = "kodo" | "bare" | "rpc" | "insert";
+  async function run(kind: Kind, connections: number, batch: number, seconds = SECONDS): Promise<LoadResult> {
     const next = roundRobin(connections);
     let current: BenchUser = users[0]!;
-    const path = kind === "bare" ? "/__bench/bare" : batch === 0 ? SINGLE_PATH : BULK_PATH;
+    const path = kind === "bare" ? "/__bench/bare" : kind === "rpc" || kind === "insert" ? `/__bench/floor/${kind}` : batch === 0 ? SINGLE_PATH : BULK_PATH;
     return runLoad({
       url: rt.url,
       path,
@@ -57,7 +60,7 @@ try {
         return clock.body(users.indexOf(current), batch);
       },
       authorization: () => basicAuth(current.key),
-      heartbeatsPerRequest: kind === "bare" ? 0 : Math.max(1, batch),
+      heartbeatsPerRequest: kind === "kodo" ? Math.max(1, batch) : 0,
       check: kind === "kodo" ? (status, body) => checkKodo(status, body, batch) : undefined,
       workerdPids: rt.workerdPids,
     });
@@ -65,32 +68,39 @@ try {
 
   // Warm up both routes (JIT, SQLite pages, DO instances) before measuring.
   await run("bare", 16, 0, 2);
+  await run("rpc", 16, 0, 2);
+  await run("insert", 16, 0, 2);
   await run("kodo", 16, 0, 2);
   await run("kodo", 4, 1000, 2);
 
-  const single = new Map<number, { kodo: LoadResult[]; bare: LoadResult[] }>(CONCURRENCY.map((c) => [c, { kodo: [], bare: [] }]));
+  const single = new Map<number, Record<Kind, LoadResult[]>>(CONCURRENCY.map((c) => [c, { kodo: [], bare: [], rpc: [], insert: [] }]));
   const bulk = new Map<number, { kodo: LoadResult[]; bare: LoadResult[] }>(BULK.map((b) => [b.size, { kodo: [], bare: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which goes first, so drift (other load on the machine, a growing log) hits both.
     const order: ("kodo" | "bare")[] = round % 2 === 0 ? ["bare", "kodo"] : ["kodo", "bare"];
-    for (const c of CONCURRENCY) for (const kind of order) single.get(c)![kind].push(await run(kind, c, 0));
+    const singleOrder: Kind[] = round % 2 === 0 ? ["bare", "rpc", "insert", "kodo"] : ["kodo", "insert", "rpc", "bare"];
+    for (const c of CONCURRENCY) for (const kind of singleOrder) single.get(c)![kind].push(await run(kind, c, 0));
     for (const b of BULK) for (const kind of order) bulk.get(b.size)![kind].push(await run(kind, b.connections, b.size));
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
 
-  const problems = [...single.values(), ...bulk.values()].flatMap((r) => [...r.kodo, ...r.bare].flatMap((x) => x.problems));
+  const problems = [...[...single.values()].flatMap((r) => Object.values(r).flat()), ...[...bulk.values()].flatMap((r) => [...r.kodo, ...r.bare])].flatMap((x) => x.problems);
   const med = (rs: LoadResult[], f: (r: LoadResult) => number) => median(rs.map(f));
 
   const singleFigures = Object.fromEntries(
     CONCURRENCY.map((c) => {
-      const { kodo, bare } = single.get(c)!;
+      const { kodo, bare, rpc, insert } = single.get(c)!;
       const ratios = kodo.map((k, i) => k.requestsPerSecond / bare[i]!.requestsPerSecond);
+      const ratioOf = (rs: LoadResult[]) => round(median(rs.map((r, i) => r.requestsPerSecond / bare[i]!.requestsPerSecond)), 3);
       return [
         `c${c}`,
         {
           kodo_req_per_s: round(med(kodo, (r) => r.requestsPerSecond), 0),
           bare_req_per_s: round(med(bare, (r) => r.requestsPerSecond), 0),
           ratio: round(median(ratios), 3),
+          floor_noop_call_ratio: ratioOf(rpc),
+          floor_one_row_insert_ratio: ratioOf(insert),
+          kodo_vs_insert_floor: round(median(kodo.map((k, i) => k.requestsPerSecond / insert[i]!.requestsPerSecond)), 3),
           kodo_p50_ms: med(kodo, (r) => r.p50Ms),
           kodo_p99_ms: med(kodo, (r) => r.p99Ms),
           bare_p50_ms: med(bare, (r) => r.p50Ms),

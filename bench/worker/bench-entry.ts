@@ -11,7 +11,29 @@ import { d1Accounts } from "../../worker/src/stores/accounts.ts";
 import { countingD1, type WriteCounter } from "./counting-d1.ts";
 import { createNaiveTable, naiveIngest, naiveRead } from "./naive.ts";
 
-export { UserActivity } from "../../worker/src/activity/object.ts";
+import { UserActivity as AppUserActivity } from "../../worker/src/activity/object.ts";
+
+/**
+ * The real Durable Object, plus two yardsticks that bound what any per-user-object ingest can
+ * reach on this runtime: a call that does nothing, and a call that durably inserts one row
+ * (the least a stored heartbeat costs). The app's own methods are untouched.
+ */
+export class UserActivity extends AppUserActivity {
+  private floorTable = false;
+
+  async benchNoop(): Promise<null> {
+    return null;
+  }
+
+  async benchInsertOne(time: number): Promise<null> {
+    if (!this.floorTable) {
+      this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS bench_floor (time REAL NOT NULL)");
+      this.floorTable = true;
+    }
+    this.ctx.storage.sql.exec("INSERT INTO bench_floor (time) VALUES (?)", time);
+    return null;
+  }
+}
 
 /** D1 rows written by the app's own request path since the last reset (one isolate locally). */
 const requestPathWrites: WriteCounter = { rowsWritten: 0, statements: 0 };
@@ -20,6 +42,15 @@ const bench = new Hono<{ Bindings: Env }>();
 
 // The yardstick for ingest throughput: the same worker, routing and runtime, no work.
 bench.all("/__bench/bare", () => new Response(null, { status: 204 }));
+
+// Floors: the caller's own Durable Object (one per Authorization header, as one per user),
+// called with nothing to do, or to insert one row durably before the answer.
+bench.post("/__bench/floor/:kind", async (c) => {
+  const stub = c.env.USER_ACTIVITY.get(c.env.USER_ACTIVITY.idFromName(`floor:${c.req.header("authorization") ?? ""}`)) as unknown as DurableObjectStub<UserActivity>;
+  if (c.req.param("kind") === "rpc") await stub.benchNoop();
+  else await stub.benchInsertOne(Date.now() / 1000);
+  return new Response(null, { status: 204 });
+});
 
 /** Users with full-access keys, made through the real account store: [{username, key, timeZone}]. */
 bench.post("/__bench/users", async (c) => {

@@ -123,4 +123,15 @@ describe("heartbeat ingest", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
   });
+
+  it("answers a browser's cross-origin POST with the CORS header (plugins without Origin need none)", async () => {
+    const u = await aUser();
+    const now = Math.floor(Date.now() / 1000);
+    const fromBrowser = await postBeats(u.key, [wire(now - 30)], undefined, { origin: "https://example.com" });
+    expect(fromBrowser.status).toBe(201);
+    expect(fromBrowser.headers.get("access-control-allow-origin")).toBe("*");
+    const fromPlugin = await postBeats(u.key, [wire(now - 20)]);
+    expect(fromPlugin.status).toBe(201);
+    expect(fromPlugin.headers.get("access-control-allow-origin")).toBeNull();
+  });
 });

@@ -31,9 +31,12 @@ export function dedupeKeyMaterial(userId: string, hb: Heartbeat): string {
 
 /** Hex of the first 16 bytes of SHA-256(material): 128 bits, ample against collisions. */
 export async function dedupeKey(userId: string, hb: Heartbeat): Promise<string> {
-  const bytes = new TextEncoder().encode(dedupeKeyMaterial(userId, hb));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(dedupeKeyMaterial(userId, hb))));
   let hex = "";
-  for (const b of digest.subarray(0, 16)) hex += b.toString(16).padStart(2, "0");
+  for (let i = 0; i < 16; i++) hex += HEX[digest[i]!];
   return hex;
 }
+
+const encoder = new TextEncoder();
+/** "00".."ff" by byte value (ingest hashes every heartbeat). */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));

@@ -11,6 +11,7 @@ export class Meta {
   /** Forgets cached values (after the object's storage was erased). */
   forgetCache(): void {
     this.cache.clear();
+    this.parsed.clear();
   }
 
   get(key: string): string | null {
@@ -28,9 +29,17 @@ export class Meta {
     this.cache.set(key, value);
   }
 
+  /** Parsed values by key, valid while the stored text is the same string. */
+  private parsed = new Map<string, { text: string; value: unknown }>();
+
   private getJson<T>(key: string): T | null {
     const v = this.get(key);
-    return v === null ? null : (JSON.parse(v) as T);
+    if (v === null) return null;
+    const hit = this.parsed.get(key);
+    if (hit && hit.text === v) return hit.value as T;
+    const value = JSON.parse(v) as T;
+    this.parsed.set(key, { text: v, value });
+    return value;
   }
 
   /** Records whose object this is; an object never serves two users. */
@@ -63,11 +72,13 @@ export class Meta {
    */
   setLastHeartbeat(last: Last): void {
     const stored = this.lastHeartbeat();
+    const text = JSON.stringify(last);
     if (stored && stored.project === last.project && stored.language === last.language && stored.branch === last.branch) {
-      this.cache.set("last_heartbeat", JSON.stringify(last));
-      return;
+      this.cache.set("last_heartbeat", text);
+    } else {
+      this.set("last_heartbeat", text);
     }
-    this.set("last_heartbeat", JSON.stringify(last));
+    this.parsed.set("last_heartbeat", { text, value: { ...last } });
   }
 
   /** Epoch seconds of the first change not yet flushed to D1. */

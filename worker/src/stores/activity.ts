@@ -7,7 +7,7 @@ import { decodeDay } from "../activity/flush.ts";
  * from the object (so reads are current within seconds while D1 is written rarely).
  */
 export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): ActivityStore {
-  const stub = (user: User) => env.USER_ACTIVITY.get(env.USER_ACTIVITY.idFromName(user.id));
+  const stub = (user: User) => env.USER_ACTIVITY.get(objectIdOf(env.USER_ACTIVITY, user.id));
   return {
     ingest: (user, heartbeats) => stub(user).ingest(user.id, mergeSettingsOf(user), heartbeats),
     async days(user, start, end, options = {}) {
@@ -32,4 +32,22 @@ export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): Acti
     firstDay: (user) => stub(user).firstDay(mergeSettingsOf(user)),
     entityTotals: (user, start, end, filter) => stub(user).entityTotals(mergeSettingsOf(user), start, end, filter),
   };
+}
+
+/**
+ * Durable Object ids by user id: `idFromName` hashes the name on every call, and every ingest
+ * request needs one. Ids (unlike stubs) may be kept across requests. Bounded per isolate.
+ */
+const objectIds = new WeakMap<DurableObjectNamespace, Map<string, DurableObjectId>>();
+
+export function objectIdOf(namespace: DurableObjectNamespace, userId: string): DurableObjectId {
+  let ids = objectIds.get(namespace);
+  if (!ids) objectIds.set(namespace, (ids = new Map()));
+  let id = ids.get(userId);
+  if (!id) {
+    if (ids.size >= 10_000) ids.clear();
+    id = namespace.idFromName(userId);
+    ids.set(userId, id);
+  }
+  return id;
 }
