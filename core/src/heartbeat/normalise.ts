@@ -6,6 +6,7 @@ import type { Heartbeat } from "../types.ts";
 import { MAX_BATCH_SIZE, MAX_FUTURE_SKEW_SECONDS, MAX_STRING_LENGTH } from "./limits.ts";
 import { canonicalLanguage } from "./languages.ts";
 import { parseWireHeartbeat, type WireHeartbeat } from "./schema.ts";
+import { fastParseWireHeartbeat } from "./fast-parse.ts";
 import { cleanHeaderValue } from "./text.ts";
 import { parseUserAgent, type ParsedUserAgent } from "./user-agent.ts";
 
@@ -87,7 +88,9 @@ export function validateBatch(body: unknown, nowSeconds: number, context: Reques
 }
 
 function validateItem(item: unknown, nowSeconds: number, context: RequestContext): ItemResult {
-  const parsed = parseWireHeartbeat(item);
+  // Plain heartbeats (nearly all) skip zod: same result, a fraction of the cost.
+  const fast = fastParseWireHeartbeat(item);
+  const parsed = fast ? ({ ok: true, value: fast } as const) : parseWireHeartbeat(item);
   if (!parsed.ok) return parsed;
   const time = parsed.value.time;
   if (time > nowSeconds + MAX_FUTURE_SKEW_SECONDS) {
