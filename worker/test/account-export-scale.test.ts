@@ -57,7 +57,7 @@ beforeAll(async () => {
         };
         batch.push({ id: await dedupeKey(user.userId, hb), hb });
       }
-      insertHeartbeats(state.storage.sql, batch.splice(0), Date.now() / 1000);
+      insertHeartbeats(state.storage, batch.splice(0), Date.now() / 1000);
     }
     // Bind the object to the user and let it derive every day (as ingest would have).
     await instance.adoptSettings(user.userId, { timeZone: "UTC", keystrokeTimeoutMinutes: 15 });

@@ -88,6 +88,23 @@ describe("heartbeat ingest", () => {
     if (allToday) expect(bar.data.grand_total.total_seconds).toBe(200);
   });
 
+  it("stores exactly the new heartbeats of a batch mixing new, known and repeated ones", async () => {
+    const u = await aUser();
+    const known = wire(now() - 500);
+    await postBeats(u.key, [known]);
+    const a = wire(now() - 400, { entity: "/src/a.ts" });
+    const b = wire(now() - 300, { entity: "/src/b.ts" });
+    const c = wire(now() - 200, { entity: "/src/c.ts" });
+    const res = await postBeats(u.key, [a, known, b, a, c, b]);
+    expect((await res.json<any>()).responses.map((r: any) => r[1])).toEqual([201, 202, 201, 202, 201, 202]);
+    expect((await storedCounts(u.id)).heartbeats).toBe(4);
+    // All new again: stored in one go, nothing left over from the mixed batch's first attempt.
+    const d = wire(now() - 100, { entity: "/src/d.ts" });
+    const fresh = await postBeats(u.key, [d]);
+    expect((await fresh.json<any>()).responses.map((r: any) => r[1])).toEqual([201]);
+    expect((await storedCounts(u.id)).heartbeats).toBe(5);
+  });
+
   it("serves a wakatime-cli shaped session end to end", async () => {
     const u = await aUser();
     const t = now() - 600;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dedupeKey, dedupeKeyMaterial } from "./dedupe.ts";
+import { dedupeKey, dedupeKeys, dedupeKeyMaterial } from "./dedupe.ts";
 import type { Heartbeat } from "../types.ts";
 
 const base: Heartbeat = {
@@ -88,5 +88,16 @@ describe("dedupeKey", () => {
 
   it("distinguishes null from the string \"null\"", async () => {
     expect(await dedupeKey("u", { ...base, project: null })).not.toBe(await dedupeKey("u", { ...base, project: "null" }));
+  });
+});
+
+describe("dedupeKeys", () => {
+  it("gives each heartbeat's own key, in order", async () => {
+    const beats = [0, 1, 2, 1].map((i) => ({ ...base, time: base.time + i, entity: `/src/f${i}.ts` }));
+    const keys = await dedupeKeys("user-1", beats);
+    expect(keys).toEqual(await Promise.all(beats.map((hb) => dedupeKey("user-1", hb))));
+    expect(keys[1]).toBe(keys[3]);
+    expect(new Set(keys).size).toBe(3);
+    expect(keys.every((k) => /^[0-9a-f]{32}$/.test(k))).toBe(true);
   });
 });

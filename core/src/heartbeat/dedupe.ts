@@ -31,9 +31,19 @@ export function dedupeKeyMaterial(userId: string, hb: Heartbeat): string {
 
 /** Hex of the first 16 bytes of SHA-256(material): 128 bits, ample against collisions. */
 export async function dedupeKey(userId: string, hb: Heartbeat): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(dedupeKeyMaterial(userId, hb))));
+  return keyHex(await crypto.subtle.digest("SHA-256", encoder.encode(dedupeKeyMaterial(userId, hb))));
+}
+
+/** The keys of a whole batch, in order: the digests run side by side, without a frame each. */
+export async function dedupeKeys(userId: string, heartbeats: readonly Heartbeat[]): Promise<string[]> {
+  const digests = await Promise.all(heartbeats.map((hb) => crypto.subtle.digest("SHA-256", encoder.encode(dedupeKeyMaterial(userId, hb)))));
+  return digests.map(keyHex);
+}
+
+function keyHex(digest: ArrayBuffer): string {
+  const bytes = new Uint8Array(digest, 0, 16);
   let hex = "";
-  for (let i = 0; i < 16; i++) hex += HEX[digest[i]!];
+  for (let i = 0; i < 16; i++) hex += HEX[bytes[i]!];
   return hex;
 }
 

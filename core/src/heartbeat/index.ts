@@ -36,5 +36,5 @@ export {
   resolvePlaceholdersInOrder,
   type PlaceholderSource,
 } from "./placeholders.ts";
-export { dedupeKey, dedupeKeyMaterial } from "./dedupe.ts";
+export { dedupeKey, dedupeKeys, dedupeKeyMaterial } from "./dedupe.ts";
 export { decodeHeartbeatDetail, encodeHeartbeatDetail, type HeartbeatDetail } from "./detail.ts";

@@ -2,7 +2,7 @@ import {
   addDays,
   dayOf,
   daysAffectedBy,
-  dedupeKey,
+  dedupeKeys,
   entityTotals,
   hasPlaceholders,
   mergeSettingsOf,
@@ -51,7 +51,7 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Activi
       if (!last || r.time >= last.time) last = { time: r.time, project: r.project, language: r.language, branch: r.branch };
       return r;
     });
-    const keys = await Promise.all(resolved.map((hb) => dedupeKey(user.id, hb)));
+    const keys = await dedupeKeys(user.id, resolved);
     const firstIndex = new Map<string, number>();
     keys.forEach((k, i) => firstIndex.has(k) || firstIndex.set(k, i));
 

@@ -26,27 +26,42 @@ export interface LogRow {
 }
 
 
+const INSERT = `INSERT OR IGNORE INTO heartbeats (${COLUMNS})
+  SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
+         value->>8, value->>9, value->>10, value->>11, value->>12, ?
+  FROM json_each(?) ORDER BY key`;
+
+/** Thrown inside the first attempt's transaction to roll it back. */
+const SOME_KNOWN = Symbol("some heartbeats were known");
+
 /**
  * Inserts the heartbeats whose dedupe keys are not present yet, in one statement: the batch
  * travels as one JSON parameter and SQLite unpacks it (`json_each`), which costs far less than a
  * statement per row. Returns the keys actually inserted.
+ *
+ * Nearly every batch is all new, so the insert first runs without RETURNING and only counts the
+ * rows written (the table has no secondary index: one row written per heartbeat stored). When
+ * fewer went in, some were known: that attempt is rolled back and the insert runs again, this
+ * time returning which keys it stored.
  */
-export function insertHeartbeats(sql: SqlStorage, rows: { id: string; hb: Heartbeat }[], nowSeconds: number): Set<string> {
+export function insertHeartbeats(storage: DurableObjectStorage, rows: { id: string; hb: Heartbeat }[], nowSeconds: number): Set<string> {
   const packed = JSON.stringify(
     rows.map(({ id, hb }) => [
       id, hb.time, hb.entity, hb.type, hb.category, hb.project, hb.branch, hb.language,
       hb.editor, hb.operatingSystem, hb.machine, hb.isWrite ? 1 : 0, encodeHeartbeatDetail(hb),
     ]),
   );
-  const inserted = sql.exec<{ id: string }>(
-    `INSERT OR IGNORE INTO heartbeats (${COLUMNS})
-     SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
-            value->>8, value->>9, value->>10, value->>11, value->>12, ?
-     FROM json_each(?) ORDER BY key
-     RETURNING id`,
-    nowSeconds,
-    packed,
-  );
+  try {
+    storage.transactionSync(() => {
+      const cursor = storage.sql.exec(INSERT, nowSeconds, packed);
+      cursor.toArray();
+      if (cursor.rowsWritten !== rows.length) throw SOME_KNOWN;
+    });
+    return new Set(rows.map((r) => r.id));
+  } catch (e) {
+    if (e !== SOME_KNOWN) throw e;
+  }
+  const inserted = storage.sql.exec<{ id: string }>(`${INSERT} RETURNING id`, nowSeconds, packed);
   return new Set(inserted.toArray().map((r) => r.id));
 }
 

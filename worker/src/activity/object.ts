@@ -5,7 +5,7 @@ import {
   addDays,
   startOfDay,
   dayOf,
-  dedupeKey,
+  dedupeKeys,
   nextFlushAt,
   resolvePlaceholders,
   entityTotals,
@@ -71,13 +71,13 @@ export class UserActivity extends DurableObject<Env> {
       if (!last || r.time >= last.time) last = { time: r.time, project: r.project, language: r.language, branch: r.branch };
       return r;
     });
-    const keys = await Promise.all(resolved.map((hb) => dedupeKey(userId, hb)));
+    const keys = await dedupeKeys(userId, resolved);
 
     // From here on everything is synchronous: no other request interleaves with the writes.
     const now = Date.now() / 1000;
     const createdTimes: number[] = [];
     const seen = new Map<string, { kind: SeenKind; value: string; first: number; last: number }>();
-    const inserted = insertHeartbeats(this.sql, resolved.map((hb, i) => ({ id: keys[i]!, hb })), now);
+    const inserted = insertHeartbeats(this.ctx.storage, resolved.map((hb, i) => ({ id: keys[i]!, hb })), now);
     const outcomes = resolved.map((hb, i): IngestOutcome => {
       // A key repeated inside one batch is stored once: only its first occurrence is "created".
       if (!inserted.delete(keys[i]!)) return "duplicate";
