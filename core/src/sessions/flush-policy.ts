@@ -9,7 +9,7 @@ export interface FlushPolicy {
   maxDelaySeconds: number;
 }
 
-export const DEFAULT_FLUSH_POLICY: FlushPolicy = { quietSeconds: 300, maxDelaySeconds: 1800 };
+export const DEFAULT_FLUSH_POLICY: FlushPolicy = { quietSeconds: 300, maxDelaySeconds: 3600 };
 
 /** Epoch seconds at which to flush, given the first unflushed change and the latest activity. */
 export function nextFlushAt(firstPendingAt: number, lastActivityAt: number, policy: FlushPolicy): number {
