@@ -185,7 +185,9 @@ describe("activity heat map", () => {
   it("draws the last 12 months of a public user, in light or dark", async () => {
     const u = await aSharingUser({ publicProfile: true });
     const now = Math.floor(Date.now() / 1000);
-    await send(u.key, [...minutes(now - 3600, 31), ...minutes(now - 10 * 86_400, 11), ...minutes(now - 400 * 86_400, 11)]);
+    // Today's 30 minutes start an hour ago, or just after midnight (UTC) when the day is younger.
+    const todayStart = Math.max(now - 3600, Math.floor(now / 86_400) * 86_400 + 60);
+    await send(u.key, [...minutes(todayStart, 31), ...minutes(now - 10 * 86_400, 11), ...minutes(now - 400 * 86_400, 11)]);
     const light = await svgOf(await call(`/api/activity/${u.username}.svg`));
     const dark = await svgOf(await call(`/api/activity/${u.username}.svg?theme=dark`));
     const cells = (svg: string) => (parser.parse(svg).svg.g.rect as any[]).filter((r) => r["data-day"]);

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { aUser, call, freshStorage, getJson, postBeats, wire } from "./helpers.ts";
+import { aUser, call, freshStorage, getJson, postBeats, stubFor, wire } from "./helpers.ts";
 
 beforeEach(freshStorage);
 
@@ -36,6 +36,38 @@ describe("read routes", () => {
     expect(allTime.data.range.start_date).toBe(new Date(twoDaysAgo * 1000).toISOString().slice(0, 10));
     const allTimeA = await getJson("/api/v1/users/current/all_time_since_today?project=a", u.key);
     expect(allTimeA.data.total_seconds).toBe(29 * 60);
+  });
+
+  it("adds up stats the same from D1's days and the live ones (one superseding a flushed day)", async () => {
+    const u = await aUser();
+    const now = Math.floor(Date.now() / 1000);
+    const today = new Date(now * 1000).toISOString().slice(0, 10);
+    const at = (daysAgo: number, hour: number) => day(today) - daysAgo * 86_400 + hour * 3600;
+    // Four flushed days; days 5 and 4 ago tie (29 min each) and are the best: the earlier wins.
+    await postBeats(u.key, [
+      ...run(at(5, 9), { project: "a" }),
+      ...run(at(4, 9), { project: "b", language: "Go" }),
+      ...run(at(3, 9), { project: "a" }).slice(0, 10),
+      ...run(at(2, 9), { project: "c", language: "Rust" }).slice(0, 20),
+    ]);
+    await stubFor(u.id).flush();
+    // Then more on a flushed day (its live version replaces D1's) and on a day D1 never saw.
+    await postBeats(u.key, [...run(at(3, 14), { project: "b" }).slice(0, 5), ...run(at(1, 9), { project: "a", language: "Go" }).slice(0, 15)]);
+
+    const viaStore = (await getJson("/api/v1/users/current/stats/last_7_days", u.key)).data;
+    expect(viaStore.total_seconds).toBe((29 + 29 + 9 + 4 + 19 + 14) * 60);
+    expect(viaStore.days_minus_holidays).toBe(5);
+    expect(viaStore.best_day).toMatchObject({ date: new Date(at(5, 9) * 1000).toISOString().slice(0, 10), total_seconds: 29 * 60 });
+    expect(viaStore.projects.map((p: any) => [p.name, p.total_seconds])).toEqual([
+      ["a", (29 + 9 + 14) * 60],
+      ["b", (29 + 4) * 60],
+      ["c", 19 * 60],
+    ]);
+    // The same range through the other path (days read and added up in the route, re-cut for
+    // "Etc/UTC", which has UTC's days): identical figures.
+    const viaDays = (await getJson("/api/v1/users/current/stats/last_7_days?timezone=Etc/UTC", u.key)).data;
+    expect(viaDays.timezone).toBe("Etc/UTC");
+    expect({ ...viaStore, timezone: null }).toEqual({ ...viaDays, timezone: null });
   });
 
   it("serves summaries by range name, with project and branch filters", async () => {

@@ -56,6 +56,36 @@ export function sumTotals(days: readonly Pick<DayActivity, "totals" | "totalSeco
   return { totalSeconds, totals };
 }
 
+/** What a range's statistics need: its totals, how many days had activity, the best one. */
+export interface RangeTotals {
+  totalSeconds: number;
+  totals: DimensionTotals;
+  activeDays: number;
+  bestDay: { day: string; totalSeconds: number } | null;
+}
+
+export const NO_RANGE_TOTALS: RangeTotals = Object.freeze({ totalSeconds: 0, totals: Object.freeze(emptyTotals()), activeDays: 0, bestDay: null });
+
+/**
+ * The range totals of `days`, added to `base` (totals of other days of the range, e.g. added up
+ * by a database). Sums are kept to the millisecond, as sumTotals does, so the order in which
+ * days are added changes nothing; the best day is the one with the most time, the earliest
+ * of equals.
+ */
+export function rangeTotalsOf(days: readonly Pick<DayActivity, "day" | "totals" | "totalSeconds">[], base: RangeTotals = NO_RANGE_TOTALS): RangeTotals {
+  const { totalSeconds, totals } = sumTotals([base, ...days]);
+  let activeDays = base.activeDays;
+  let bestDay = base.bestDay;
+  for (const d of days) {
+    if (!(d.totalSeconds > 0)) continue;
+    activeDays++;
+    if (!bestDay || d.totalSeconds > bestDay.totalSeconds || (d.totalSeconds === bestDay.totalSeconds && d.day < bestDay.day)) {
+      bestDay = { day: d.day, totalSeconds: d.totalSeconds };
+    }
+  }
+  return { totalSeconds, totals, activeDays, bestDay };
+}
+
 /** Two days are equal when their derived content is: used to skip writing unchanged rows. */
 export function sameDay(a: DayActivity, b: DayActivity): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

@@ -13,6 +13,7 @@ import { durationsResponse, SLICE_BY } from "../../wakatime/v1/durations.ts";
 import type { User } from "../../ports.ts";
 import type { DayActivity } from "../../types.ts";
 import { rezoneDays } from "../../sessions/rezone.ts";
+import { rangeTotalsOf } from "../../sessions/rollup.ts";
 import { goalViews } from "./goals.ts";
 
 /** Read routes over sessions and roll-ups: summaries, stats, status bar, durations. */
@@ -47,8 +48,14 @@ summaryRoutes.get("/users/:user/stats/:range?", describeRoute(WAKATIME_DOCS.stat
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));
   const name = c.req.param("range") ?? "last_7_days";
   const range = await namedRange(c, user, name);
-  const days = await readDays(c, user, range.start, range.end, false);
-  return c.json(statsResponse(days, range, user));
+  // In the owner's own zone a store may add the range up where the days are kept; otherwise
+  // (or when it cannot) the days are read and added up here.
+  const { activity } = c.var.ports;
+  const totals =
+    activity.rangeTotals && user.timeZone === currentUser(c).timeZone
+      ? await activity.rangeTotals(user, range.start, range.end)
+      : rangeTotalsOf(await readDays(c, user, range.start, range.end, false));
+  return c.json(statsResponse(totals, range, user));
 });
 
 summaryRoutes.get("/users/:user/all_time_since_today", describeRoute(WAKATIME_DOCS.allTime), requireApiKey(), async (c) => {

@@ -1,5 +1,5 @@
 import { DIMENSIONS, type DayActivity, type Dimension, type DimensionTotals } from "../../types.ts";
-import { UNKNOWN, emptyTotals, roundMs, sumTotals } from "../../sessions/rollup.ts";
+import { UNKNOWN, emptyTotals, roundMs, sumTotals, type RangeTotals } from "../../sessions/rollup.ts";
 import { startOfDay, addDays } from "../../time/zone.ts";
 import type { DayRange } from "../../time/ranges.ts";
 import { durationText, round2, humanText, type DurationText } from "./format.ts";
@@ -141,14 +141,12 @@ export function statusBarResponse(today: DayActivity | undefined, day: string, t
 
 /** `GET users/current/stats/{range}`: totals over the range. */
 export function statsResponse(
-  days: readonly DayActivity[],
+  total: RangeTotals,
   range: DayRange,
   user: { id: string; username: string; timeZone: string; keystrokeTimeoutMinutes: number },
 ) {
-  const total = sumTotals(days);
   const dayCount = Math.max(1, Math.round((Date.parse(`${range.end}T00:00:00Z`) - Date.parse(`${range.start}T00:00:00Z`)) / 86_400_000) + 1);
-  const activeDays = days.filter((d) => d.totalSeconds > 0);
-  const best = [...activeDays].sort((a, b) => b.totalSeconds - a.totalSeconds)[0];
+  const best = total.bestDay;
   const average = total.totalSeconds / dayCount;
   return {
     data: {
@@ -162,9 +160,9 @@ export function statsResponse(
       timezone: user.timeZone,
       timeout: user.keystrokeTimeoutMinutes,
       writes_only: false,
-      holidays: dayCount - activeDays.length,
+      holidays: dayCount - total.activeDays,
       days_including_holidays: dayCount,
-      days_minus_holidays: activeDays.length,
+      days_minus_holidays: total.activeDays,
       total_seconds: round2(total.totalSeconds),
       total_seconds_including_other_language: round2(total.totalSeconds),
       human_readable_total: humanText(total.totalSeconds),
