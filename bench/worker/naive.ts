@@ -10,6 +10,7 @@ import {
   dedupeKey,
   mergeSessions,
   resolveRange,
+  rangeTotalsOf,
   rollUpDay,
   startOfDay,
   validateBatch,
@@ -110,5 +111,5 @@ export async function naiveRead(db: D1Database, userId: string, kind: "stats" | 
   }
   const days: DayActivity[] = [...byDay.keys()].sort().map((day) => rollUpDay(day, byDay.get(day)!));
   if (kind === "summaries") return summariesResponse(days, range, settings.timeZone, false);
-  return statsResponse(days, range, { id: user.id, username: user.username, ...settings });
+  return statsResponse(rangeTotalsOf(days), range, { id: user.id, username: user.username, ...settings });
 }
