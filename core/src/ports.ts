@@ -7,7 +7,6 @@ import type { DayActivity, Heartbeat, MergeSettings } from "./types.ts";
 import type { AccountAdmin, ActivityAdmin, SessionResolver } from "./accounts/ports.ts";
 import type { SessionFilter } from "./sessions/filter.ts";
 import type { EntityTotal } from "./dashboard/types.ts";
-import type { RangeTotals } from "./sessions/rollup.ts";
 import type { SocialStore } from "./social/ports.ts";
 import type { TeamStore } from "./social/team-ports.ts";
 
@@ -82,12 +81,6 @@ export interface ActivityStore {
    * `filter`; largest first. Optional: a platform without it shows no file list.
    */
   entityTotals?(user: User, start: string, end: string, filter: SessionFilter): Promise<EntityTotal[]>;
-  /**
-   * The totals of local days `start`..`end` in the user's own zone, equal to core's
-   * `rangeTotalsOf(days(user, start, end))`, added up where the days are kept. Optional: without
-   * it the days are read and added up by the caller.
-   */
-  rangeTotals?(user: User, start: string, end: string): Promise<RangeTotals>;
 }
 
 export interface DaysOptions {

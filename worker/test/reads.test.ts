@@ -38,7 +38,7 @@ describe("read routes", () => {
     expect(allTimeA.data.total_seconds).toBe(29 * 60);
   });
 
-  it("adds up stats the same from D1's days and the live ones (one superseding a flushed day)", async () => {
+  it("adds up stats over D1's days and the live ones alike (one superseding a flushed day)", async () => {
     const u = await aUser();
     const now = Math.floor(Date.now() / 1000);
     const today = new Date(now * 1000).toISOString().slice(0, 10);
@@ -63,8 +63,8 @@ describe("read routes", () => {
       ["b", (29 + 4) * 60],
       ["c", 19 * 60],
     ]);
-    // The same range through the other path (days read and added up in the route, re-cut for
-    // "Etc/UTC", which has UTC's days): identical figures.
+    // The same range re-cut from the sessions for "Etc/UTC" (UTC's days under another name):
+    // identical figures.
     const viaDays = (await getJson("/api/v1/users/current/stats/last_7_days?timezone=Etc/UTC", u.key)).data;
     expect(viaDays.timezone).toBe("Etc/UTC");
     expect({ ...viaStore, timezone: null }).toEqual({ ...viaDays, timezone: null });

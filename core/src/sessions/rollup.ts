@@ -64,18 +64,11 @@ export interface RangeTotals {
   bestDay: { day: string; totalSeconds: number } | null;
 }
 
-export const NO_RANGE_TOTALS: RangeTotals = Object.freeze({ totalSeconds: 0, totals: Object.freeze(emptyTotals()), activeDays: 0, bestDay: null });
-
-/**
- * The range totals of `days`, added to `base` (totals of other days of the range, e.g. added up
- * by a database). Sums are kept to the millisecond, as sumTotals does, so the order in which
- * days are added changes nothing; the best day is the one with the most time, the earliest
- * of equals.
- */
-export function rangeTotalsOf(days: readonly Pick<DayActivity, "day" | "totals" | "totalSeconds">[], base: RangeTotals = NO_RANGE_TOTALS): RangeTotals {
-  const { totalSeconds, totals } = sumTotals([base, ...days]);
-  let activeDays = base.activeDays;
-  let bestDay = base.bestDay;
+/** A range's totals, active days and best day (the most time; the earliest of equals). */
+export function rangeTotalsOf(days: readonly Pick<DayActivity, "day" | "totals" | "totalSeconds">[]): RangeTotals {
+  const { totalSeconds, totals } = sumTotals(days);
+  let activeDays = 0;
+  let bestDay: RangeTotals["bestDay"] = null;
   for (const d of days) {
     if (!(d.totalSeconds > 0)) continue;
     activeDays++;

@@ -1,4 +1,4 @@
-import { DIMENSIONS, emptyTotals, mergeSettingsOf, rangeTotalsOf, roundMs, type ActivityStore, type DayActivity, type Dimension, type User } from "@kodo/core";
+import { mergeSettingsOf, type ActivityStore, type DayActivity, type User } from "@kodo/core";
 import { decodeDay } from "../activity/flush.ts";
 
 /**
@@ -26,30 +26,6 @@ export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): Acti
         else byDay.set(day.day, options.sessions ? day : { ...day, sessions: [] });
       }
       return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
-    },
-    async rangeTotals(user, start, end) {
-      // The days D1 does not hold yet (or holds an older version of) come live from the object;
-      // D1 adds up the others itself, so a year is a few dozen result rows instead of 365.
-      const live = (await stub(user).unflushed(user.id, mergeSettingsOf(user), start, end)) as DayActivity[];
-      const where = "user_id = ? AND day >= ? AND day <= ? AND day NOT IN (SELECT value FROM json_each(?))";
-      const bind = [user.id, start, end, JSON.stringify(live.map((d) => d.day))];
-      const [byName, sums, best] = await env.DB.batch<Record<string, unknown>>([
-        env.DB.prepare(
-          `SELECT dim.key AS dim, item.key AS name, SUM(item.value) AS seconds
-             FROM daily_activity d, json_each(d.totals) dim, json_each(dim.value) item
-            WHERE ${where} GROUP BY dim.key, item.key`,
-        ).bind(...bind),
-        env.DB.prepare(`SELECT SUM(total_seconds) AS seconds, COUNT(*) AS days FROM daily_activity WHERE ${where} AND total_seconds > 0`).bind(...bind),
-        env.DB.prepare(`SELECT day, total_seconds AS seconds FROM daily_activity WHERE ${where} AND total_seconds > 0 ORDER BY total_seconds DESC, day LIMIT 1`).bind(...bind),
-      ]);
-      const totals = emptyTotals();
-      for (const r of byName!.results as { dim: string; name: string; seconds: number }[]) {
-        if ((DIMENSIONS as readonly string[]).includes(r.dim)) totals[r.dim as Dimension][r.name] = roundMs(r.seconds);
-      }
-      const sum = sums!.results[0] as { seconds: number | null; days: number };
-      const top = best!.results[0] as { day: string; seconds: number } | undefined;
-      const stored = { totalSeconds: roundMs(sum.seconds ?? 0), totals, activeDays: sum.days, bestDay: top ? { day: top.day, totalSeconds: top.seconds } : null };
-      return rangeTotalsOf(live, stored);
     },
     heartbeatsOn: (user, day) => stub(user).heartbeatsOn(mergeSettingsOf(user), day),
     seen: (user, kind) => stub(user).seenValues(kind),

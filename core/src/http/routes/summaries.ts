@@ -48,14 +48,8 @@ summaryRoutes.get("/users/:user/stats/:range?", describeRoute(WAKATIME_DOCS.stat
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));
   const name = c.req.param("range") ?? "last_7_days";
   const range = await namedRange(c, user, name);
-  // In the owner's own zone a store may add the range up where the days are kept; otherwise
-  // (or when it cannot) the days are read and added up here.
-  const { activity } = c.var.ports;
-  const totals =
-    activity.rangeTotals && user.timeZone === currentUser(c).timeZone
-      ? await activity.rangeTotals(user, range.start, range.end)
-      : rangeTotalsOf(await readDays(c, user, range.start, range.end, false));
-  return c.json(statsResponse(totals, range, user));
+  const days = await readDays(c, user, range.start, range.end, false);
+  return c.json(statsResponse(rangeTotalsOf(days), range, user));
 });
 
 summaryRoutes.get("/users/:user/all_time_since_today", describeRoute(WAKATIME_DOCS.allTime), requireApiKey(), async (c) => {
