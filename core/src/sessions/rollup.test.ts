@@ -28,4 +28,23 @@ describe("roll-ups", () => {
     expect(sum.totalSeconds).toBe(660);
     expect(sum.totals.project.a).toBe(600);
   });
+
+  it("counts names that are also Object.prototype's (constructor, __proto__, toString) like any other", () => {
+    const odd = mergeSessions(
+      [
+        aHeartbeat({ time: T0, project: "constructor", language: "__proto__" }),
+        aHeartbeat({ time: T0 + 60, project: "__proto__", language: "toString" }),
+        aHeartbeat({ time: T0 + 180, project: "toString", language: "toString" }),
+        aHeartbeat({ time: T0 + 200, project: "toString", language: "toString" }),
+      ],
+      UTC_15,
+    );
+    const day = rollUpDay("2026-03-02", odd);
+    expect(Object.entries(day.totals.project).sort()).toEqual([["__proto__", 120], ["constructor", 60], ["toString", 20]]);
+    expect(Object.entries(day.totals.language).sort()).toEqual([["__proto__", 60], ["toString", 140]]);
+    // As stored (JSON) and read back, then summed over days.
+    const stored = JSON.parse(JSON.stringify(day)) as typeof day;
+    const sum = sumTotals([stored, stored]);
+    expect(Object.entries(sum.totals.project).sort()).toEqual([["__proto__", 240], ["constructor", 120], ["toString", 40]]);
+  });
 });

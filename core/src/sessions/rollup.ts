@@ -3,8 +3,13 @@ import { DIMENSIONS, type DayActivity, type Dimension, type DimensionTotals, typ
 /** Name under which a missing dimension value (no project, no branch, ...) is totalled. */
 export const UNKNOWN = "";
 
+/**
+ * Empty totals. Each dimension's bucket has no prototype: names are user data, and a project
+ * called "constructor" or "__proto__" must be counted like any other (on a plain object the
+ * first read an inherited function, and the second could not be assigned at all).
+ */
 export function emptyTotals(): DimensionTotals {
-  return Object.fromEntries(DIMENSIONS.map((d) => [d, {}])) as DimensionTotals;
+  return Object.fromEntries(DIMENSIONS.map((d) => [d, Object.create(null) as Record<string, number>])) as DimensionTotals;
 }
 
 export function sessionSeconds(s: Pick<Session, "start" | "end">): number {
