@@ -8,6 +8,7 @@
 import type { StoredHeartbeat, User } from "../ports.ts";
 import type { DayActivity, Session } from "../types.ts";
 import type { ApiKeyInfo } from "./ports.ts";
+import { toWireHeartbeat } from "../wakatime/v1/heartbeat.ts";
 
 export const EXPORT_FORMAT = "kodo-export";
 export const EXPORT_VERSION = 1;
@@ -26,33 +27,13 @@ export interface ExportSources {
   heartbeats: AsyncIterable<StoredHeartbeat[]>;
 }
 
-/** A heartbeat as exported: WakaTime's input field names, so the file imports anywhere. */
+/**
+ * A heartbeat as exported: the API's wire shape (toWireHeartbeat), except that the machine and
+ * user agent keep WakaTime's input names, so the file imports anywhere.
+ */
 export function exportedHeartbeat(hb: StoredHeartbeat) {
-  return {
-    id: hb.id,
-    time: hb.time,
-    entity: hb.entity,
-    type: hb.type,
-    category: hb.category,
-    project: hb.project,
-    project_root_count: hb.projectRootCount,
-    branch: hb.branch,
-    language: hb.language,
-    dependencies: hb.dependencies,
-    lines: hb.lines,
-    lineno: hb.lineNumber,
-    cursorpos: hb.cursorPosition,
-    line_additions: hb.lineAdditions,
-    line_deletions: hb.lineDeletions,
-    ai_line_changes: hb.aiLineChanges,
-    human_line_changes: hb.humanLineChanges,
-    is_write: hb.isWrite,
-    editor: hb.editor,
-    operating_system: hb.operatingSystem,
-    machine: hb.machine,
-    user_agent: hb.userAgent,
-    created_at: hb.createdAt,
-  };
+  const { machine_name_id: machine, user_agent_id: user_agent, ...wire } = toWireHeartbeat(hb);
+  return { ...wire, machine, user_agent };
 }
 
 function exportedSession(s: Session) {

@@ -7,12 +7,9 @@
  * its JIT in workerd (no `new Function`), which made it the largest cost of bulk ingest after
  * SQLite itself.
  */
-import { CATEGORIES, ENTITY_TYPES, type WireHeartbeat } from "./schema.ts";
+import { CATEGORY_SET, ENTITY_TYPE_SET, type WireHeartbeat } from "./schema.ts";
 import { MAX_DEPENDENCIES, MAX_ENTITY_LENGTH, MAX_LINE_NUMBER, MAX_STRING_LENGTH } from "./limits.ts";
 import { hasLoneSurrogate, hasNullByte } from "./text.ts";
-
-const CATEGORY_SET: ReadonlySet<unknown> = new Set(CATEGORIES);
-const ENTITY_TYPE_SET: ReadonlySet<unknown> = new Set(ENTITY_TYPES);
 
 /** Signals "not plain: let the schema decide". */
 const DEFER = Symbol("defer");
@@ -43,9 +40,9 @@ function flag(v: unknown): boolean | null | Deferred {
   return typeof v === "boolean" ? v : DEFER;
 }
 
-function word<T>(v: unknown, allowed: ReadonlySet<unknown>, fallback: T): T | Deferred {
+function word<T>(v: unknown, allowed: ReadonlySet<string>, fallback: T): T | Deferred {
   if (v === undefined || v === null) return fallback;
-  return allowed.has(v) ? (v as T) : DEFER;
+  return typeof v === "string" && allowed.has(v) ? (v as T) : DEFER;
 }
 
 function dependencies(v: unknown): string[] | Deferred {

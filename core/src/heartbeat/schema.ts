@@ -48,8 +48,8 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
-const ENTITY_TYPE_SET: ReadonlySet<string> = new Set(ENTITY_TYPES);
+export const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
+export const ENTITY_TYPE_SET: ReadonlySet<string> = new Set(ENTITY_TYPES);
 
 /** "Code-Reviewing", "writing_tests", " AI  Coding " -> the canonical spelling, or null. */
 export function canonicalCategory(value: string): Category | null {

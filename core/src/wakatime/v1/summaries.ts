@@ -125,7 +125,7 @@ export function summariesResponse(days: readonly DayActivity[], range: DayRange,
 /** `GET users/current/statusbar/today`: today's totals, `data` an object. */
 export function statusBarResponse(today: DayActivity | undefined, day: string, timeZone: string) {
   const totalSeconds = today?.totalSeconds ?? 0;
-  const totals = today?.totals ?? sumTotals([]).totals;
+  const totals = today?.totals ?? NO_TOTALS;
   const { start, end } = isoRange(day, timeZone);
   return {
     cached_at: new Date().toISOString(),
