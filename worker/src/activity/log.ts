@@ -29,7 +29,7 @@ export interface LogRow {
 const INSERT = `INSERT OR IGNORE INTO heartbeats (${COLUMNS})
   SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
          value->>8, value->>9, value->>10, value->>11, value->>12, ?
-  FROM json_each(?) ORDER BY key`;
+  FROM json_each(?)`;
 
 /** Thrown inside the first attempt's transaction to roll it back. */
 const SOME_KNOWN = Symbol("some heartbeats were known");
@@ -39,25 +39,34 @@ const SOME_KNOWN = Symbol("some heartbeats were known");
  * travels as one JSON parameter and SQLite unpacks it (`json_each`), which costs far less than a
  * statement per row. Returns the keys actually inserted.
  *
+ * A key repeated inside the batch is packed once (its first occurrence): the rows SQLite sees
+ * have distinct keys, so the order it inserts them in changes nothing (the statement has no
+ * ORDER BY, which would cost a sort of the whole batch).
+ *
  * Nearly every batch is all new, so the insert first runs without RETURNING and only counts the
  * rows written (the table has no secondary index: one row written per heartbeat stored). When
  * fewer went in, some were known: that attempt is rolled back and the insert runs again, this
  * time returning which keys it stored.
  */
 export function insertHeartbeats(storage: DurableObjectStorage, rows: { id: string; hb: Heartbeat }[], nowSeconds: number): Set<string> {
-  const packed = JSON.stringify(
-    rows.map(({ id, hb }) => [
+  const keys = new Set<string>();
+  const unique: unknown[][] = [];
+  for (const { id, hb } of rows) {
+    if (keys.has(id)) continue;
+    keys.add(id);
+    unique.push([
       id, hb.time, hb.entity, hb.type, hb.category, hb.project, hb.branch, hb.language,
       hb.editor, hb.operatingSystem, hb.machine, hb.isWrite ? 1 : 0, encodeHeartbeatDetail(hb),
-    ]),
-  );
+    ]);
+  }
+  const packed = JSON.stringify(unique);
   try {
     storage.transactionSync(() => {
       const cursor = storage.sql.exec(INSERT, nowSeconds, packed);
       cursor.toArray();
-      if (cursor.rowsWritten !== rows.length) throw SOME_KNOWN;
+      if (cursor.rowsWritten !== unique.length) throw SOME_KNOWN;
     });
-    return new Set(rows.map((r) => r.id));
+    return keys;
   } catch (e) {
     if (e !== SOME_KNOWN) throw e;
   }
