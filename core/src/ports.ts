@@ -85,6 +85,11 @@ export interface ActivityStore {
 
 export interface DaysOptions {
   sessions?: boolean;
+  /**
+   * `false`: the caller does not read the branch totals (summaries without a project filter),
+   * so a store may leave them out of what it reads; they are often most of a day's totals.
+   */
+  branches?: boolean;
 }
 
 /**

@@ -89,6 +89,39 @@ describe("read routes", () => {
     expect(month.cumulative_total.seconds).toBe(3 * 29 * 60);
   });
 
+  it("answers summaries from D1's days (read without branch totals) and live days alike, as re-cut from sessions", async () => {
+    const u = await aUser();
+    const t = day("2026-10-05") + 9 * 3600;
+    await postBeats(u.key, [
+      ...run(t, { project: "a", branch: "main" }),
+      ...run(t + 86_400, { project: "b", language: "Go", branch: "feat" }),
+      ...run(t + 2 * 86_400, { project: '<b>&"c"', language: "Rust" }).slice(0, 12),
+    ]);
+    await stubFor(u.id).flush();
+    // More on a flushed day (its live version replaces D1's) and on a day D1 never saw.
+    await postBeats(u.key, [...run(t + 86_400 + 3600, { project: "live" }).slice(0, 6), ...run(t + 3 * 86_400, { branch: "x" }).slice(0, 3)]);
+    const path = "/api/v1/users/current/summaries?start=2026-10-04&end=2026-10-09";
+    const res = await call(path, { key: u.key });
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const body = await res.json<any>();
+    expect(body.data.map((d: any) => d.projects.map((p: any) => [p.name, p.total_seconds]))).toEqual([
+      [],
+      [["a", 29 * 60]],
+      [["b", 29 * 60], ["live", 5 * 60]],
+      [['<b>&"c"', 11 * 60]],
+      [["kodo", 2 * 60]],
+      [],
+    ]);
+    expect(body.data.every((d: any) => d.branches === undefined)).toBe(true);
+    expect(body.cumulative_total.seconds).toBe((29 + 29 + 5 + 11 + 2) * 60);
+    expect(body.daily_average).toMatchObject({ holidays: 2, days_minus_holidays: 4, days_including_holidays: 6 });
+
+    // The same days re-cut from their sessions, for a zone with UTC's days under another name.
+    const recut = await getJson(`${path}&timezone=Etc/UTC`, u.key);
+    const utc = (x: any) => JSON.parse(JSON.stringify(x).replaceAll('"timezone":"Etc/UTC"', '"timezone":"UTC"'));
+    expect(utc(recut)).toEqual(body);
+  });
+
   it("serves durations sliced by project or language, and the day's heartbeats", async () => {
     const u = await aUser();
     const t = day("2026-10-05") + 9 * 3600;

@@ -11,8 +11,10 @@ export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): Acti
   return {
     ingest: (user, heartbeats) => stub(user).ingest(user.id, mergeSettingsOf(user), heartbeats),
     async days(user, start, end, options = {}) {
-      // Sessions are the bulk of a row: select them only when the caller needs them.
-      const columns = options.sessions ? "day, total_seconds, totals, sessions" : "day, total_seconds, totals, '[]' AS sessions";
+      // Sessions are the bulk of a row: select them only when the caller needs them. Branch
+      // totals (often most of the rest) stay in D1 when the caller does not read them.
+      const totals = options.branches === false && !options.sessions ? "json_remove(totals, '$.branch') AS totals" : "totals";
+      const columns = options.sessions ? `day, total_seconds, ${totals}, sessions` : `day, total_seconds, ${totals}, '[]' AS sessions`;
       const [stored, live] = await Promise.all([
         env.DB.prepare(`SELECT ${columns} FROM daily_activity WHERE user_id = ? AND day >= ? AND day <= ? ORDER BY day`)
           .bind(user.id, start, end)

@@ -40,8 +40,9 @@ summaryRoutes.get("/users/:user/summaries", describeRoute(WAKATIME_DOCS.summarie
     project: c.req.query("project") ?? null,
     branches: splitList(c.req.query("branches")),
   };
-  const days = filterDays(await readDays(c, user, range.start, range.end, !isEmptyFilter(filter)), filter);
-  return c.json(summariesResponse(days, range, user.timeZone, filter.project != null));
+  const includeBranches = filter.project != null;
+  const days = filterDays(await readDays(c, user, range.start, range.end, !isEmptyFilter(filter), includeBranches), filter);
+  return c.json(summariesResponse(days, range, user.timeZone, includeBranches));
 });
 
 summaryRoutes.get("/users/:user/stats/:range?", describeRoute(WAKATIME_DOCS.stats), requireApiKey(), async (c) => {
@@ -97,9 +98,9 @@ function withTimeZone(user: User, timeZone: string | undefined): User {
  * The days of a range in `viewer.timeZone`. Sessions are stored split at the user's own
  * midnights; for another zone (`?timezone=`) the neighbouring stored days are re-split.
  */
-async function readDays(c: AppContext, viewer: User, start: string, end: string, sessions: boolean): Promise<DayActivity[]> {
+async function readDays(c: AppContext, viewer: User, start: string, end: string, sessions: boolean, branches = true): Promise<DayActivity[]> {
   const owner = currentUser(c);
-  if (owner.timeZone === viewer.timeZone) return c.var.ports.activity.days(owner, start, end, { sessions });
+  if (owner.timeZone === viewer.timeZone) return c.var.ports.activity.days(owner, start, end, { sessions, branches });
   // Another zone's days are re-cut from the sessions themselves.
   const stored = await c.var.ports.activity.days(owner, addDays(start, -1), addDays(end, 1), { sessions: true });
   return rezoneDays(stored, viewer.timeZone, start, end);
