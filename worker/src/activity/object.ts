@@ -71,9 +71,9 @@ export class UserActivity extends DurableObject<Env> {
       if (!last || r.time >= last.time) last = { time: r.time, project: r.project, language: r.language, branch: r.branch };
       return r;
     });
-    const keys = dedupeKeys(userId, resolved);
+    const keys = await dedupeKeys(userId, resolved);
 
-    // Up to the flush alarm everything is synchronous: no other request interleaves with the writes.
+    // From here on everything is synchronous: no other request interleaves with the writes.
     const now = Date.now() / 1000;
     const createdTimes: number[] = [];
     const seen = new Map<string, { kind: SeenKind; value: string; first: number; last: number }>();
