@@ -29,15 +29,18 @@ export interface LogRow {
 const INSERT = `INSERT OR IGNORE INTO heartbeats (${COLUMNS})
   SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7,
          value->>8, value->>9, value->>10, value->>11, value->>12, ?
-  FROM json_each(?)`;
+  FROM jsonb_each(?)`;
 
 /** Thrown inside the first attempt's transaction to roll it back. */
 const SOME_KNOWN = Symbol("some heartbeats were known");
 
 /**
  * Inserts the heartbeats whose dedupe keys are not present yet, in one statement: the batch
- * travels as one JSON parameter and SQLite unpacks it (`json_each`), which costs far less than a
- * statement per row. Returns the keys actually inserted.
+ * travels as one JSON parameter and SQLite unpacks it, which costs far less than a statement per
+ * row. `jsonb_each` parses the text once into SQLite's binary JSON, so each row's thirteen
+ * `->>` lookups read binary elements; `json_each` hands each row back as text that every lookup
+ * parses again (2.6x slower for a 1000-item batch, measured with SQLite 3.51). Returns the keys
+ * actually inserted.
  *
  * A key repeated inside the batch is packed once (its first occurrence): the rows SQLite sees
  * have distinct keys, so the order it inserts them in changes nothing (the statement has no
