@@ -6,8 +6,10 @@
  *    one user per connection; target: Kodo/bare req/s ratio >= 0.5. Beside them, two floors
  *    on the same runtime: a call to the caller's Durable Object that does nothing, and one that
  *    durably inserts a single row (what storing anything in a per-user object costs at least);
- *  - bulk (POST users/current/heartbeats.bulk) with 25- and 1000-item batches, next to the bare
- *    route receiving the same bodies; target: >= 50 000 heartbeats/s with 1000-item batches;
+ *  - bulk (POST users/current/heartbeats.bulk) with 25-item batches (8 connections) and
+ *    1000-item batches at 2, 4 and 8 connections (one user each), next to the bare route
+ *    receiving the same bodies; target: >= 50 000 heartbeats/s with 1000-item batches, quoted
+ *    at the best of the three concurrencies (all three are printed and kept);
  *  - workerd CPU per heartbeat, from /proc (user + system time of the workerd processes around
  *    each run): local workerd exposes no per-request CPU accounting.
  *
@@ -26,8 +28,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = [1, 16, 64];
 const BULK = [
   { size: 25, connections: 8 },
+  { size: 1000, connections: 2 },
   { size: 1000, connections: 4 },
+  { size: 1000, connections: 8 },
 ];
+const bulkLabel = (b: { size: number; connections: number }) => `batch${b.size}_c${b.connections}`;
 const SINGLE_PATH = "/api/v1/users/current/heartbeats";
 const BULK_PATH = "/api/v1/users/current/heartbeats.bulk";
 
@@ -78,13 +83,13 @@ try {
   await run("kodo", 4, 1000, 2);
 
   const single = new Map<number, Record<Kind, LoadResult[]>>(CONCURRENCY.map((c) => [c, { kodo: [], bare: [], rpc: [], insert: [] }]));
-  const bulk = new Map<number, { kodo: LoadResult[]; bare: LoadResult[] }>(BULK.map((b) => [b.size, { kodo: [], bare: [] }]));
+  const bulk = new Map<string, { kodo: LoadResult[]; bare: LoadResult[] }>(BULK.map((b) => [bulkLabel(b), { kodo: [], bare: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate which goes first, so drift (other load on the machine, a growing log) hits both.
     const order: ("kodo" | "bare")[] = round % 2 === 0 ? ["bare", "kodo"] : ["kodo", "bare"];
     const singleOrder: Kind[] = round % 2 === 0 ? ["bare", "rpc", "insert", "kodo"] : ["kodo", "insert", "rpc", "bare"];
     for (const c of CONCURRENCY) for (const kind of singleOrder) single.get(c)![kind].push(await run(kind, c, 0));
-    for (const b of BULK) for (const kind of order) bulk.get(b.size)![kind].push(await run(kind, b.connections, b.size));
+    for (const b of BULK) for (const kind of order) bulk.get(bulkLabel(b))![kind].push(await run(kind, b.connections, b.size));
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
 
@@ -118,9 +123,9 @@ try {
   );
   const bulkFigures = Object.fromEntries(
     BULK.map(({ size, connections }) => {
-      const { kodo, bare } = bulk.get(size)!;
+      const { kodo, bare } = bulk.get(bulkLabel({ size, connections }))!;
       return [
-        `batch${size}`,
+        bulkLabel({ size, connections }),
         {
           connections,
           heartbeats_per_s: round(med(kodo, (r) => r.heartbeatsPerSecond), 0),
@@ -142,7 +147,9 @@ try {
   if (problems.length) console.log("Problems:", problems);
 
   const ratioC16 = singleFigures.c16!.ratio;
-  const bulk1000 = bulkFigures.batch1000!.heartbeats_per_s;
+  const bulk1000 = BULK.filter((b) => b.size === 1000)
+    .map((b) => ({ connections: b.connections, heartbeats_per_s: bulkFigures[bulkLabel(b)]!.heartbeats_per_s }))
+    .reduce((best, x) => (x.heartbeats_per_s > best.heartbeats_per_s ? x : best));
   report({
     bench: "ingest",
     machine: machine(),
@@ -156,7 +163,8 @@ try {
       ratio_min_over_concurrency: Math.min(...CONCURRENCY.map((c) => singleFigures[`c${c}`]!.ratio)),
       ratio_target: 0.5,
       ratio_c16: ratioC16,
-      bulk1000_heartbeats_per_s: bulk1000,
+      bulk1000_heartbeats_per_s: bulk1000.heartbeats_per_s,
+      bulk1000_best_connections: bulk1000.connections,
       bulk1000_target: 50_000,
     },
     problems: problems.length,

@@ -6,6 +6,11 @@
  * row, every read merges its range; bench/worker/naive.ts), in interleaved rounds. The two
  * must give identical JSON, or the comparison means nothing.
  *
+ * Beside each summaries endpoint, a floor (bench/worker/bench-entry.ts, `floor-read`): the
+ * real stats request over the same range (same authentication, same day rows and live-day
+ * call) answered with the summaries' exact bytes: what reading the days and sending this answer
+ * costs on this runtime, whatever renders it.
+ *
  * Targets: last_year p50 under 50 ms locally, and at least 100x faster than from raw.
  * Env: BENCH_SEED (11), BENCH_KODO_SAMPLES per endpoint (100), BENCH_RAW_SAMPLES (5).
  * Last line of output: one JSON object with the figures.
@@ -65,8 +70,10 @@ try {
       name: `${kind} ${range}`,
       kodo: kind === "stats" ? `/api/v1/users/current/stats/${range}` : `/api/v1/users/current/summaries?range=${range}`,
       raw: `/__bench/naive/${user!.id}/${kind}/${range}`,
+      floor: kind === "summaries" ? `/__bench/floor-read/${range}` : null,
       kodoMs: [] as number[],
       rawMs: [] as number[],
+      floorMs: [] as number[],
       same: null as boolean | null,
     })),
   );
@@ -77,7 +84,7 @@ try {
     const body = await res.text();
     const ms = performance.now() - started;
     if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${body.slice(0, 300)}`);
-    return { ms, json: JSON.parse(body) as unknown };
+    return { ms, text: body, json: JSON.parse(body) as unknown };
   };
 
   // Warm up, and check that both sides answer the same.
@@ -85,11 +92,19 @@ try {
     const kodo = await timed(e.kodo, auth);
     const raw = await timed(e.raw);
     e.same = isDeepStrictEqual(kodo.json, raw.json);
+    if (e.floor) {
+      await fetch(`${rt.url}/__bench/floor-body/${e.floor.split("/").pop()}`, { method: "POST", body: kodo.text });
+      const floor = await timed(e.floor, auth);
+      if (floor.text !== kodo.text) throw new Error(`${e.floor}: not the same bytes as ${e.kodo}`);
+    }
   }
   for (let round = 0; round < RAW_SAMPLES; round++) {
     for (const e of endpoints) {
       const perRound = Math.ceil(KODO_SAMPLES / RAW_SAMPLES);
-      for (let i = 0; i < perRound; i++) e.kodoMs.push((await timed(e.kodo, auth)).ms);
+      for (let i = 0; i < perRound; i++) {
+        e.kodoMs.push((await timed(e.kodo, auth)).ms);
+        if (e.floor) e.floorMs.push((await timed(e.floor, auth)).ms);
+      }
       e.rawMs.push((await timed(e.raw)).ms);
     }
     process.stderr.write(`round ${round + 1}/${RAW_SAMPLES} done\n`);
@@ -104,6 +119,12 @@ try {
         raw_p50_ms: round(median(e.rawMs), 0),
         raw_max_ms: round(Math.max(...e.rawMs), 0),
         speedup: round(median(e.rawMs) / median(e.kodoMs), 0),
+        ...(e.floor
+          ? {
+              floor_read_and_send_p50_ms: round(median(e.floorMs), 1),
+              floor_speedup: round(median(e.rawMs) / median(e.floorMs), 0),
+            }
+          : {}),
         same_json: e.same,
         samples: `${e.kodoMs.length}/${e.rawMs.length}`,
       },
@@ -125,6 +146,8 @@ try {
       last_year_speedup_target: 100,
       summaries_last_year_p50_ms: figures.summaries_last_year!.kodo_p50_ms,
       summaries_last_year_speedup: figures.summaries_last_year!.speedup,
+      summaries_last_year_floor_p50_ms: figures.summaries_last_year!.floor_read_and_send_p50_ms,
+      summaries_last_year_floor_speedup: figures.summaries_last_year!.floor_speedup,
     },
     all_same_json: endpoints.every((e) => e.same),
   });

@@ -52,6 +52,27 @@ bench.post("/__bench/floor/:kind", async (c) => {
   return new Response(null, { status: 204 });
 });
 
+/**
+ * A floor for long summaries (bench:reads): the least a summaries answer can cost whatever
+ * renders it. The real `stats` request over the same range (the same authentication, the same
+ * D1 day rows and live-day call; its totals are added up and discarded), then the summaries'
+ * exact bytes, as Kodo answered them earlier (POSTed here by the benchmark), sent as the answer.
+ */
+const floorBodies = new Map<string, string>();
+bench.post("/__bench/floor-body/:range", async (c) => {
+  floorBodies.set(c.req.param("range"), await c.req.text());
+  return c.body(null, 204);
+});
+bench.get("/__bench/floor-read/:range", async (c) => {
+  const body = floorBodies.get(c.req.param("range"));
+  if (body === undefined) return c.json({ error: "no body posted for this range" }, 404);
+  const stats = new URL(`/api/v1/users/current/stats/${c.req.param("range")}`, c.req.url);
+  const res = await app.fetch(new Request(stats, { headers: c.req.raw.headers }), countedEnv(c.env), c.executionCtx);
+  if (res.status !== 200) return c.json({ error: `stats: ${res.status}` }, 500);
+  await res.arrayBuffer();
+  return new Response(body, { headers: { "content-type": "application/json" } });
+});
+
 /** Users with full-access keys, made through the real account store: [{username, key, timeZone}]. */
 bench.post("/__bench/users", async (c) => {
   const input = await c.req.json<{ username: string; key: string; timeZone?: string; timeoutMinutes?: number }[]>();
