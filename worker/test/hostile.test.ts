@@ -104,6 +104,23 @@ describe("hostile input", () => {
     expect(hb.data[0].branch).toBe(nasty.branch);
   });
 
+  it("round-trips names that need escaping or look like JSON through the log, unchanged", async () => {
+    // The log insert hands the batch to SQLite as one JSON document (jsonb_each): every string
+    // must come back exactly as sent, never read as JSON, a number or NULL.
+    const u = await aUser();
+    const names = ["null", "true", "123", "1e3", "[1,2]", '{"a":1}', 'q"uote\\back\\slash', "tab\tnew\nline", "line\u2028sep", "🙂 émoji e\u0301", "עברית"];
+    const beats = names.map((name, i) => wire(T + i * 60, { entity: `/src/${name}.ts`, project: name, branch: name, language: i % 2 ? name : "TypeScript", dependencies: [name] }));
+    const res = await postBeats(u.key, beats);
+    expect(res.status).toBe(201);
+    const hb = (await getJson("/api/v1/users/current/heartbeats?date=2026-10-05", u.key)).data;
+    expect(hb.map((h: any) => [h.entity, h.project, h.branch, h.dependencies, h.time])).toEqual(
+      names.map((name, i) => [`/src/${name}.ts`, name, name, [name], T + i * 60]),
+    );
+    // Sent again, every one is recognised as a duplicate (same key as stored).
+    const again = await (await postBeats(u.key, beats)).json<any>();
+    expect(again.responses.map((r: any) => r[1])).toEqual(names.map(() => 202));
+  });
+
   it("answers unknown routes and methods with JSON 4xx", async () => {
     const u = await aUser();
     await expectJson4xx(await call("/api/v1/users/current/nope", { key: u.key }), 404);
