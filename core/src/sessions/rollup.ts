@@ -51,14 +51,19 @@ export function sumTotals(days: readonly Pick<DayActivity, "totals" | "totalSeco
   totals: DimensionTotals;
 } {
   const totals = emptyTotals();
-  let totalSeconds = 0;
   for (const day of days) {
-    totalSeconds = roundMs(totalSeconds + day.totalSeconds);
     for (const d of DIMENSIONS) {
       for (const [name, seconds] of Object.entries(day.totals[d])) add(totals, d, name, seconds);
     }
   }
-  return { totalSeconds, totals };
+  return { totalSeconds: sumSeconds(days), totals };
+}
+
+/** The days' total seconds, added up to the millisecond (as every range total is). */
+export function sumSeconds(days: readonly Pick<DayActivity, "totalSeconds">[]): number {
+  let total = 0;
+  for (const d of days) total = roundMs(total + d.totalSeconds);
+  return total;
 }
 
 /** What a range's statistics need: its totals, how many days had activity, the best one. */

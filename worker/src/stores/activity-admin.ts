@@ -1,9 +1,9 @@
 /** The ActivityAdmin port on Cloudflare: thin calls to the user's Durable Object. */
 import { mergeSettingsOf, type ActivityAdmin, type User } from "@kodo/core";
-import { objectIdOf } from "./activity.ts";
+import { userActivityStub } from "./activity.ts";
 
 export function cloudflareActivityAdmin(env: Pick<Env, "USER_ACTIVITY">): ActivityAdmin {
-  const stub = (user: User) => env.USER_ACTIVITY.get(objectIdOf(env.USER_ACTIVITY, user.id));
+  const stub = (user: User) => userActivityStub(env.USER_ACTIVITY, user.id);
   return {
     heartbeatPage: (user, after, limit) => stub(user).heartbeatPage(after?.time ?? null, after?.id ?? null, limit),
     heartbeatCount: (user) => stub(user).heartbeatCount(),

@@ -7,7 +7,7 @@ import { decodeDay } from "../activity/flush.ts";
  * from the object (so reads are current within seconds while D1 is written rarely).
  */
 export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): ActivityStore {
-  const stub = (user: User) => env.USER_ACTIVITY.get(objectIdOf(env.USER_ACTIVITY, user.id));
+  const stub = (user: User) => userActivityStub(env.USER_ACTIVITY, user.id);
   return {
     ingest: (user, heartbeats) => stub(user).ingest(user.id, mergeSettingsOf(user), heartbeats),
     async days(user, start, end, options = {}) {
@@ -36,13 +36,18 @@ export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): Acti
   };
 }
 
+/** The user's Durable Object (its id remembered: see objectIdOf). */
+export function userActivityStub(namespace: Env["USER_ACTIVITY"], userId: string) {
+  return namespace.get(objectIdOf(namespace, userId));
+}
+
 /**
  * Durable Object ids by user id: `idFromName` hashes the name on every call, and every ingest
  * request needs one. Ids (unlike stubs) may be kept across requests. Bounded per isolate.
  */
 const objectIds = new WeakMap<DurableObjectNamespace, Map<string, DurableObjectId>>();
 
-export function objectIdOf(namespace: DurableObjectNamespace, userId: string): DurableObjectId {
+function objectIdOf(namespace: DurableObjectNamespace, userId: string): DurableObjectId {
   let ids = objectIds.get(namespace);
   if (!ids) objectIds.set(namespace, (ids = new Map()));
   let id = ids.get(userId);

@@ -1,5 +1,5 @@
 import { DIMENSIONS, type DayActivity, type Dimension, type DimensionTotals } from "../../types.ts";
-import { UNKNOWN, emptyTotals, roundMs, sumTotals, type RangeTotals } from "../../sessions/rollup.ts";
+import { UNKNOWN, emptyTotals, sumSeconds, sumTotals, type RangeTotals } from "../../sessions/rollup.ts";
 import { startOfDay, addDays } from "../../time/zone.ts";
 import type { DayRange } from "../../time/ranges.ts";
 import { durationText, round2, humanText, type DurationText } from "./format.ts";
@@ -75,13 +75,6 @@ function isoRange(day: string, timeZone: string): { start: string; end: string }
 }
 const isoRanges = new Map<string, { start: string; end: string }>();
 
-/** The days' total, added up as sumTotals does (to the millisecond), without the dimensions. */
-function totalSecondsOf(days: readonly DayActivity[]): number {
-  let total = 0;
-  for (const d of days) total = roundMs(total + d.totalSeconds);
-  return total;
-}
-
 /** The totals of a day without activity (shared: only ever read). */
 const NO_TOTALS: DimensionTotals = Object.freeze(emptyTotals());
 
@@ -101,7 +94,7 @@ export function summariesResponse(days: readonly DayActivity[], range: DayRange,
       range: { date: day, start, end, text: day, timezone: timeZone },
     });
   }
-  const totalSeconds = totalSecondsOf(days);
+  const totalSeconds = sumSeconds(days);
   const dayCount = data.length;
   const average = dayCount > 0 ? totalSeconds / dayCount : 0;
   const cumulative = durationText(totalSeconds);
