@@ -7,6 +7,7 @@
  * remote key is never stored; every step is given it again.
  */
 import { addDays, daysBetween, isDay } from "../time/zone.ts";
+import { ALL_TIME_FIRST_DAY } from "../time/ranges.ts";
 import type { RemoteLookups } from "./ports.ts";
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -103,9 +104,14 @@ function listOf(body: unknown): Record<string, unknown>[] {
   return Array.isArray(data) ? data.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null) : [];
 }
 
-/** The days a job pulls: the remote's first day (one earlier, for lone heartbeats) to today. */
+/**
+ * The days a job pulls: the remote's first day (one earlier, for lone heartbeats) to today,
+ * never before ALL_TIME_FIRST_DAY: older heartbeats would all be refused (MIN_HEARTBEAT_TIME),
+ * and a remote whose log holds one 1970 timestamp would otherwise plan 20 000 empty days.
+ */
 export function importPlan(firstDay: string | null, today: string): { firstDay: string; lastDay: string; daysTotal: number } {
-  const first = firstDay === null ? today : addDays(firstDay < today ? firstDay : today, -1);
+  const from = firstDay !== null && firstDay < ALL_TIME_FIRST_DAY ? ALL_TIME_FIRST_DAY : firstDay;
+  const first = from === null ? today : addDays(from < today ? from : today, -1);
   return { firstDay: first, lastDay: today, daysTotal: daysBetween(first, today) + 1 };
 }
 
