@@ -18,9 +18,12 @@ import {
   type MergeSettings,
   type SeenValue,
   type StoredHeartbeat,
+  type HeartbeatPage,
+  type HeartbeatPageRequest,
+  pageLimit,
 } from "@kodo/core";
 import migrations from "../../drizzle/activity/migrations.js";
-import { heartbeatsAfter, heartbeatsBetween, insertHeartbeats } from "./log.ts";
+import { heartbeatCountBetween, heartbeatPageBetween, heartbeatsAfter, insertHeartbeats } from "./log.ts";
 import { DayStore } from "./day-store.ts";
 import { flushDays, type FlushResult } from "./flush.ts";
 import { daysAffectedByAll } from "./stale-days.ts";
@@ -122,9 +125,11 @@ export class UserActivity extends DurableObject<Env> {
     return this.dayStore.between(start, end, settings);
   }
 
-  async heartbeatsOn(settings: MergeSettings, day: string): Promise<StoredHeartbeat[]> {
+  /** A page of one local day's heartbeats (see core heartbeat/paging.ts for the bounds). */
+  async heartbeatsOn(settings: MergeSettings, day: string, page: HeartbeatPageRequest): Promise<HeartbeatPage> {
     const { from, to } = dayBounds(day, settings);
-    return heartbeatsBetween(this.sql, from, to - 0.001);
+    const { heartbeats, more } = heartbeatPageBetween(this.sql, from, to, page.after, pageLimit(page.limit));
+    return { heartbeats, more, total: page.withTotal ? heartbeatCountBetween(this.sql, from, to) : null };
   }
 
   async seenValues(kind: SeenKind): Promise<SeenValue[]> {
