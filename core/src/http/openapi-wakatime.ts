@@ -339,6 +339,17 @@ export const WAKATIME_DOCS = {
     ],
     heartbeatListSchema,
   ),
+  deleteHeartbeatsBulk: {
+    tags: TAGS,
+    summary: "Delete heartbeats of a day by id",
+    description:
+      'WakaTime\'s bulk delete: body `{"date": "YYYY-MM-DD", "ids": ["<id>", ...]}` (at most 1000 ids, as GET heartbeats gives them). ' +
+      "The day is recomputed. Full-access key.",
+    security: API_KEY_SECURITY,
+    parameters: [userParam],
+    requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["date", "ids"], properties: { date: { type: "string", format: "date" }, ids: { type: "array", items: { type: "string" } } } } } } },
+    responses: { 200: jsonResponse("Deleted.", z.object({ data: z.object({ deleted: z.number().int() }) })), ...errorResponses(400, 401, 403) },
+  } satisfies DescribeRouteOptions,
   statusBar: read("Today, for status bars", "Today's total and per-dimension lists in the user's zone.", [], statusBarSchema),
   summaries: read(
     "Daily summaries over a range",

@@ -10,6 +10,7 @@ import { isDay } from "../../time/zone.ts";
 import type { Heartbeat } from "../../types.ts";
 import { decodeHeartbeatCursor, encodeHeartbeatCursor, HEARTBEATS_PER_PAGE, pageLimit, type LogPosition } from "../../heartbeat/paging.ts";
 import { readJsonBody } from "../body.ts";
+import { parseBulkDeletion } from "../../accounts/heartbeat-deletion.ts";
 import { currentUser } from "./user-param.ts";
 
 /** Heartbeat ingest and listing: WakaTime's `users/current/heartbeats[.bulk]`. */
@@ -121,3 +122,18 @@ function pageRequestOf(c: AppContext, day: string): { page: number; perPage: num
   if (page !== null && page !== cursor.page) throw new ApiError(400, `page: the cursor opens page ${cursor.page}`);
   return { page: cursor.page, perPage, after: cursor.after, total: cursor.total };
 }
+
+/**
+ * WakaTime's `DELETE users/current/heartbeats.bulk` with `{"date": "YYYY-MM-DD", "ids": [...]}`:
+ * deletes those heartbeats of that local day (ids as GET heartbeats gives them). Full-access key.
+ */
+heartbeatRoutes.delete("/users/:user/heartbeats.bulk", describeRoute(WAKATIME_DOCS.deleteHeartbeatsBulk), requireApiKey("full"), async (c) => {
+  const user = currentUser(c);
+  const admin = c.var.ports.activityAdmin;
+  if (!admin) return jsonError(c, 501, "Deleting heartbeats is not available on this server");
+  const parsed = parseBulkDeletion(await readJsonBody(c), user.timeZone);
+  if (!parsed.ok) return jsonError(c, 400, parsed.error);
+  // At most DELETE_MAX_IDS ids, all on one day: one chunk always covers them.
+  const chunk = await admin.deleteHeartbeats(user, parsed.value);
+  return c.json({ data: { deleted: chunk.deleted } });
+});
