@@ -101,10 +101,9 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Activi
       const { timeZone } = mergeSettingsOf(user);
       const from = startOfDay(day, timeZone);
       const to = startOfDay(addDays(day, 1), timeZone) - 0.001;
-      const [taken, total] = await Promise.all([
-        heartbeatPageBetween(doc, table, user.id, from, to, page.after, pageLimit(page.limit)),
-        page.withTotal ? heartbeatCountBetween(doc, table, user.id, from, to) : null,
-      ]);
+      const taken = await heartbeatPageBetween(doc, table, user.id, from, to, page.after, pageLimit(page.limit));
+      // Only a day that fills its first page needs counting (a COUNT Query over the whole day).
+      const total = page.withTotal ? (taken.more ? await heartbeatCountBetween(doc, table, user.id, from, to) : taken.heartbeats.length) : null;
       return { ...taken, total };
     },
 

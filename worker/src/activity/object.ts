@@ -132,7 +132,8 @@ export class UserActivity extends DurableObject<Env> {
   async heartbeatsOn(settings: MergeSettings, day: string, page: HeartbeatPageRequest): Promise<HeartbeatPage> {
     const { from, to } = dayBounds(day, settings);
     const { heartbeats, more } = heartbeatPageBetween(this.sql, from, to, page.after, pageLimit(page.limit));
-    return { heartbeats, more, total: page.withTotal ? heartbeatCountBetween(this.sql, from, to) : null };
+    // Only a day that fills its first page needs counting (a pass over the whole day).
+    return { heartbeats, more, total: page.withTotal ? (more ? heartbeatCountBetween(this.sql, from, to) : heartbeats.length) : null };
   }
 
   async seenValues(kind: SeenKind): Promise<SeenValue[]> {
