@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import type { ContractTarget } from "./target.ts";
 import { clientFor, wireBeat, UA_CLI, type AuthForm } from "./client.ts";
 import { addUtcDays, dayStart, expectedByKey, expectedOnDay, total, utcDay, type TimedKey } from "./expected.ts";
+import { defineHeartbeatContract } from "./heartbeats-contract.ts";
 
 export type { ContractTarget } from "./target.ts";
 
@@ -384,4 +385,6 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
       expect(agents.data[0].editor).toBe("VS Code");
     });
   });
+
+  defineHeartbeatContract(newUser, daysAgo);
 }

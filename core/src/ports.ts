@@ -4,6 +4,7 @@
  * puts them on the request context. Route code never reads platform bindings.
  */
 import type { DayActivity, Heartbeat, MergeSettings } from "./types.ts";
+import type { HeartbeatPage, HeartbeatPageRequest } from "./heartbeat/paging.ts";
 import type { AccountAdmin, ActivityAdmin, SessionResolver } from "./accounts/ports.ts";
 import type { SessionFilter } from "./sessions/filter.ts";
 import type { EntityTotal } from "./dashboard/types.ts";
@@ -69,8 +70,11 @@ export interface ActivityStore {
    * long ranges cheap.
    */
   days(user: User, start: string, end: string, options?: DaysOptions): Promise<DayActivity[]>;
-  /** The raw heartbeats of one local day, in time order. */
-  heartbeatsOn(user: User, day: string): Promise<StoredHeartbeat[]>;
+  /**
+   * One page of the raw heartbeats of a local day, in (time, id) order, from `page.after`
+   * (keyset: no OFFSET scan), bounded by count and bytes (heartbeat/paging.ts).
+   */
+  heartbeatsOn(user: User, day: string, page: HeartbeatPageRequest): Promise<HeartbeatPage>;
   /** Projects, user agents and machines seen, with first/last heartbeat times. */
   seen(user: User, kind: "project" | "userAgent" | "machine"): Promise<SeenValue[]>;
   /** The first local day with any heartbeat, or null. */

@@ -59,7 +59,7 @@ describe("ingest", () => {
     const [a, b] = [aHeartbeat({ time: T0 }), aHeartbeat({ time: T0 + 60 })];
     expect(await store.ingest(user, [a, b, a])).toEqual(["created", "created", "duplicate"]);
     expect(await store.ingest(user, [b, aHeartbeat({ time: T0 + 120 })])).toEqual(["duplicate", "created"]);
-    const listed = await store.heartbeatsOn(user, dayOf(T0, "UTC"));
+    const listed = (await store.heartbeatsOn(user, dayOf(T0, "UTC"), { after: null, limit: 5000, withTotal: false })).heartbeats;
     expect(listed.map((h) => h.time)).toEqual([T0, T0 + 60, T0 + 120]);
     expect(listed[0]).toMatchObject({ entity: a.entity, project: "kodo", editor: "VS Code", machine: "laptop", isWrite: false });
     const [day] = await store.days(user, dayOf(T0, "UTC"), dayOf(T0, "UTC"));
@@ -70,7 +70,7 @@ describe("ingest", () => {
     const { user } = await createUser(dynamo.doc);
     await store.ingest(user, [aHeartbeat({ time: T0, project: "kodo", branch: "feat" })]);
     await store.ingest(user, [aHeartbeat({ time: T0 + 30, project: "<<LAST_PROJECT>>", branch: "<<LAST_BRANCH>>", type: "domain", entity: "docs.rs" })]);
-    const listed = await store.heartbeatsOn(user, dayOf(T0, "UTC"));
+    const listed = (await store.heartbeatsOn(user, dayOf(T0, "UTC"), { after: null, limit: 5000, withTotal: false })).heartbeats;
     expect(listed.map((h) => [h.project, h.branch])).toEqual([
       ["kodo", "feat"],
       ["kodo", "feat"],

@@ -8,3 +8,4 @@ export * from "./export.ts";
 export * from "./import.ts";
 export * from "./json-items.ts";
 export * from "./remote-import.ts";
+export * from "./heartbeat-deletion.ts";

@@ -5,6 +5,7 @@
  * the per-user Durable Object and Better Auth (worker/src/stores, worker/src/auth).
  */
 import type { KeyScope, StoredHeartbeat, User } from "../ports.ts";
+import type { DeletionChunk, HeartbeatDeletion } from "./heartbeat-deletion.ts";
 
 /** An API key as the owner sees it: never the key itself nor its hash. */
 export interface ApiKeyInfo {
@@ -128,6 +129,12 @@ export interface ActivityAdmin {
   recomputeProgress(user: User): Promise<RecomputeProgress | null>;
   /** Erases everything held for the user (the raw log, days, bookkeeping). */
   deleteAll(user: User): Promise<void>;
+  /**
+   * Deletes up to DELETE_MAX_HEARTBEATS matching heartbeats touching at most DELETE_MAX_DAYS
+   * local days, in time order; their days are recomputed (roll-ups rewritten, emptied days
+   * removed) and the projects and machines seen corrected. `more`: call again.
+   */
+  deleteHeartbeats(user: User, which: HeartbeatDeletion): Promise<DeletionChunk>;
 }
 
 /** A browser session (cookie) resolved to its user. */

@@ -7,6 +7,7 @@
  * remote key is never stored; every step is given it again.
  */
 import { addDays, daysBetween, isDay } from "../time/zone.ts";
+import { ALL_TIME_FIRST_DAY } from "../time/ranges.ts";
 import type { RemoteLookups } from "./ports.ts";
 
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -90,22 +91,40 @@ export class RemoteServer {
     return { userAgents, machines: machineNames };
   }
 
-  /** The raw heartbeats of one remote day. */
-  async heartbeatsOn(day: string): Promise<unknown[]> {
-    const body = (await this.getJson(`/users/current/heartbeats?date=${day}`)) as { data?: unknown };
-    if (!Array.isArray(body?.data)) throw new RemoteImportError(`heartbeats?date=${day}: no data list in the answer`);
-    return body.data;
+  /**
+   * The raw heartbeats of one remote day, page by page (one page in memory at a time). A Kodo remote pages big days (`next_cursor`, see
+   * heartbeat/paging.ts); WakaTime and Wakapi answer in one page and give no cursor.
+   */
+  async *heartbeatPagesOn(day: string): AsyncGenerator<unknown[]> {
+    let cursor: string | null = null;
+    for (let pages = 0; pages < MAX_REMOTE_PAGES_PER_DAY; pages++) {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const body = (await this.getJson(`/users/current/heartbeats?date=${day}${query}`)) as { data?: unknown; next_cursor?: unknown };
+      if (!Array.isArray(body?.data)) throw new RemoteImportError(`heartbeats?date=${day}: no data list in the answer`);
+      yield body.data;
+      if (typeof body.next_cursor !== "string" || body.next_cursor === "") return;
+      cursor = body.next_cursor;
+    }
+    throw new RemoteImportError(`heartbeats?date=${day}: more than ${MAX_REMOTE_PAGES_PER_DAY} pages`);
   }
 }
+
+/** 40 pages of 5000: 200 000 heartbeats in one remote day is more than anyone codes. */
+const MAX_REMOTE_PAGES_PER_DAY = 40;
 
 function listOf(body: unknown): Record<string, unknown>[] {
   const data = (body as { data?: unknown })?.data;
   return Array.isArray(data) ? data.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null) : [];
 }
 
-/** The days a job pulls: the remote's first day (one earlier, for lone heartbeats) to today. */
+/**
+ * The days a job pulls: the remote's first day (one earlier, for lone heartbeats) to today,
+ * never before ALL_TIME_FIRST_DAY: older heartbeats would all be refused (MIN_HEARTBEAT_TIME),
+ * and a remote whose log holds one 1970 timestamp would otherwise plan 20 000 empty days.
+ */
 export function importPlan(firstDay: string | null, today: string): { firstDay: string; lastDay: string; daysTotal: number } {
-  const first = firstDay === null ? today : addDays(firstDay < today ? firstDay : today, -1);
+  const from = firstDay !== null && firstDay < ALL_TIME_FIRST_DAY ? ALL_TIME_FIRST_DAY : firstDay;
+  const first = from === null ? today : addDays(from < today ? from : today, -1);
   return { firstDay: first, lastDay: today, daysTotal: daysBetween(first, today) + 1 };
 }
 

@@ -38,3 +38,4 @@ export {
 } from "./placeholders.ts";
 export { dedupeKey, dedupeKeys, dedupeKeyMaterial } from "./dedupe.ts";
 export { decodeHeartbeatDetail, encodeHeartbeatDetail, type HeartbeatDetail } from "./detail.ts";
+export * from "./paging.ts";

@@ -28,3 +28,11 @@ export const MAX_DEPENDENCIES = 100;
 
 /** Upper bound for line counts and positions (fits a signed 32-bit column). */
 export const MAX_LINE_NUMBER = 2_147_483_647;
+
+/**
+ * The earliest heartbeat time accepted: 2000-01-01T00:00:00Z. No editor plugin existed before
+ * (WakaTime started in 2013), so an older time is a broken clock or a zeroed field (1970), and
+ * one such heartbeat would stretch every "all time" view across decades. Older items are refused
+ * per item (400), and imports count them as rejected.
+ */
+export const MIN_HEARTBEAT_TIME = 946_684_800;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { normaliseHeartbeat, validateBatch, type ItemResult } from "./normalise.ts";
 import { parseWireHeartbeat, type WireHeartbeat } from "./schema.ts";
-import { MAX_BATCH_SIZE, MAX_STRING_LENGTH } from "./limits.ts";
+import { MAX_BATCH_SIZE, MAX_STRING_LENGTH, MIN_HEARTBEAT_TIME } from "./limits.ts";
 import { parseUserAgent } from "./user-agent.ts";
 import type { Heartbeat } from "../types.ts";
 import { hasLoneSurrogate, hasNullByte } from "./text.ts";
@@ -184,6 +184,18 @@ describe("validateBatch", () => {
   it("accepts old heartbeats (a year ago, offline queues)", () => {
     const result = validateBatch({ ...good, time: NOW - 365 * 86_400 }, NOW);
     expect(result.ok && result.items[0]?.ok).toBe(true);
+  });
+
+  it("refuses times before 2000-01-01T00:00:00Z per item, accepts the floor itself", () => {
+    const result = validateBatch([{ ...good, time: 1 }, { ...good, time: MIN_HEARTBEAT_TIME - 0.001 }, { ...good, time: MIN_HEARTBEAT_TIME }, good], NOW);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.items.map((i) => i.ok || i.error)).toEqual([
+      "time: before 2000-01-01T00:00:00Z (946684800 epoch seconds), the earliest time Kodo accepts; it looks like a relative or zeroed time, epoch seconds are expected",
+      "time: before 2000-01-01T00:00:00Z (946684800 epoch seconds), the earliest time Kodo accepts",
+      true,
+      true,
+    ]);
+    expect(new Date(MIN_HEARTBEAT_TIME * 1000).toISOString()).toBe("2000-01-01T00:00:00.000Z");
   });
 
   it("passes the request context to every item", () => {

@@ -3,7 +3,7 @@
  * Pure: the clock and the request headers come in as arguments.
  */
 import type { Heartbeat } from "../types.ts";
-import { MAX_BATCH_SIZE, MAX_FUTURE_SKEW_SECONDS, MAX_STRING_LENGTH } from "./limits.ts";
+import { MAX_BATCH_SIZE, MAX_FUTURE_SKEW_SECONDS, MAX_STRING_LENGTH, MIN_HEARTBEAT_TIME } from "./limits.ts";
 import { canonicalLanguage } from "./languages.ts";
 import { parseWireHeartbeat, type WireHeartbeat } from "./schema.ts";
 import { fastParseWireHeartbeat } from "./fast-parse.ts";
@@ -66,7 +66,8 @@ export type BatchResult = { ok: true; items: ItemResult[] } | { ok: false; error
  * Batch-level problems (wrong body shape, too many items) give `{ ok: false }` (a 400 for the
  * whole request); otherwise every item gets its own result, in request order, so one bad
  * heartbeat never costs the good ones beside it. Old timestamps are accepted (offline queues
- * sync days or weeks later); ones too far in the future are refused per item.
+ * sync days or weeks later) back to MIN_HEARTBEAT_TIME (2000); earlier ones and ones too far
+ * in the future are refused per item.
  * Never throws on any JSON value.
  */
 export function validateBatch(body: unknown, nowSeconds: number, context: RequestContext = {}): BatchResult {
@@ -93,6 +94,10 @@ function validateItem(item: unknown, nowSeconds: number, context: RequestContext
   const parsed = fast ? ({ ok: true, value: fast } as const) : parseWireHeartbeat(item);
   if (!parsed.ok) return parsed;
   const time = parsed.value.time;
+  if (time < MIN_HEARTBEAT_TIME) {
+    const hint = time < 1e7 ? "; it looks like a relative or zeroed time, epoch seconds are expected" : "";
+    return { ok: false, error: `time: before 2000-01-01T00:00:00Z (${MIN_HEARTBEAT_TIME} epoch seconds), the earliest time Kodo accepts${hint}` };
+  }
   if (time > nowSeconds + MAX_FUTURE_SKEW_SECONDS) {
     // A millisecond timestamp (13 digits) is the usual cause: say so.
     const hint = time > 1e11 ? "; it looks like milliseconds, epoch seconds are expected" : "";

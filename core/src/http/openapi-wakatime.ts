@@ -100,7 +100,19 @@ export const bulkResultSchema = z
   })
   .meta({ ref: "BulkResult", description: "Per item, in request order: [body, 201 created | 202 duplicate | 400 invalid]." });
 
-export const heartbeatListSchema = z.object({ data: z.array(heartbeatSchema), start: z.string(), end: z.string(), timezone: z.string() });
+export const heartbeatListSchema = z.object({
+  data: z.array(heartbeatSchema),
+  start: z.string(),
+  end: z.string(),
+  timezone: z.string(),
+  page: z.number().int(),
+  per_page: z.number().int(),
+  total: z.number().int().meta({ description: "Heartbeats on the day (counted when page 1 was read)." }),
+  total_pages: z.number().int(),
+  prev_page: z.number().int().nullable(),
+  next_page: z.number().int().nullable(),
+  next_cursor: z.string().nullable().meta({ description: "Pass as `cursor` (with `page` = next_page, or alone) to read the next page; null on the last." }),
+});
 
 const dayRangeSchema = z.object({ date: z.string(), start: z.string(), end: z.string(), text: z.string(), timezone: z.string() });
 
@@ -314,7 +326,30 @@ export const WAKATIME_DOCS = {
     requestBody: { required: true, content: { "application/json": { schema: resolver(z.array(heartbeatInputSchema).max(1000)) } } },
     responses: { 201: jsonResponse("Per-item results.", bulkResultSchema), ...errorResponses(400, 401, 403, 413) },
   },
-  getHeartbeats: read("A day's heartbeats", "The raw heartbeats of one local day, in time order.", [dateParam], heartbeatListSchema),
+  getHeartbeats: read(
+    "A day's heartbeats",
+    "The raw heartbeats of one local day, in time order, a page at a time: at most 5000 heartbeats and 8 MiB of " +
+      "stored text per page. Page 1 needs only `date`; each answer's `next_cursor` opens the next page " +
+      "(keyset paging: a page number alone past 1 is refused with 400).",
+    [
+      dateParam,
+      queryParameter("page", "Page number, from 1; past 1 only with its cursor.", { type: "integer", minimum: 1 }),
+      queryParameter("cursor", "The previous page's `next_cursor`.", { type: "string" }),
+      queryParameter("per_page", "Heartbeats per page, 1 to 5000 (default 5000).", { type: "integer", minimum: 1, maximum: 5000 }),
+    ],
+    heartbeatListSchema,
+  ),
+  deleteHeartbeatsBulk: {
+    tags: TAGS,
+    summary: "Delete heartbeats of a day by id",
+    description:
+      'WakaTime\'s bulk delete: body `{"date": "YYYY-MM-DD", "ids": ["<id>", ...]}` (at most 1000 ids, as GET heartbeats gives them). ' +
+      "The day is recomputed. Full-access key.",
+    security: API_KEY_SECURITY,
+    parameters: [userParam],
+    requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["date", "ids"], properties: { date: { type: "string", format: "date" }, ids: { type: "array", items: { type: "string" } } } } } } },
+    responses: { 200: jsonResponse("Deleted.", z.object({ data: z.object({ deleted: z.number().int() }) })), ...errorResponses(400, 401, 403) },
+  } satisfies DescribeRouteOptions,
   statusBar: read("Today, for status bars", "Today's total and per-dimension lists in the user's zone.", [], statusBarSchema),
   summaries: read(
     "Daily summaries over a range",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customRange, resolveRange } from "./ranges.ts";
+import { ALL_TIME_FIRST_DAY, customRange, resolveRange } from "./ranges.ts";
 
 const now = Date.UTC(2026, 2, 4, 12) / 1000; // Wednesday 2026-03-04
 
@@ -35,6 +35,13 @@ describe("ranges", () => {
   it("starts all_time at the user's first day", () => {
     expect(resolveRange("all_time", now, "UTC", "2024-06-01")).toMatchObject({ start: "2024-06-01", end: "2026-03-04" });
     expect(resolveRange("all_time", now, "UTC", null)).toMatchObject({ start: "2026-03-04" });
+  });
+
+  it("never starts all_time before 1999-12-31, whatever old heartbeat is stored", () => {
+    expect(resolveRange("all_time", now, "UTC", "1970-01-01")).toMatchObject({ start: ALL_TIME_FIRST_DAY, end: "2026-03-04", name: "all_time" });
+    expect(resolveRange("All Time", now, "UTC", "1999-12-31")).toMatchObject({ start: "1999-12-31" });
+    // A first day after today (a heartbeat within the future skew) still gives a valid range.
+    expect(resolveRange("all_time", now, "UTC", "2026-03-05")).toMatchObject({ start: "2026-03-04", end: "2026-03-04" });
   });
 
   it("accepts custom ranges", () => {

@@ -63,6 +63,20 @@ const ALIASES: Record<string, string> = {
 export const EPOCH_DAY = "2000-01-01";
 
 /**
+ * "All time" never starts before this day: 2000-01-01T00:00:00Z (the earliest heartbeat time
+ * accepted, MIN_HEARTBEAT_TIME) is still 1999-12-31 in the zones west of UTC. Heartbeats stored
+ * before that floor existed (a 1970 timestamp) stay in the log and the export but are left out
+ * of all-time views, whose span is thus bounded by the calendar rather than by the oldest
+ * timestamp a client once sent. Such views are exempt from the custom-range length cap.
+ */
+export const ALL_TIME_FIRST_DAY = "1999-12-31";
+
+/** True for the named range "all time" (either spelling), which starts at the user's first day. */
+export function isAllTimeName(name: string | null | undefined): boolean {
+  return name === "all_time" || name === "All Time";
+}
+
+/**
  * Resolves a WakaTime range name ("last_7_days", "2026", "2026-03") to local days, relative to
  * "today" in the user's zone. "Last N days" ends today and includes it, as WakaTime's does.
  * Returns null for anything else.
@@ -88,8 +102,10 @@ export function resolveRange(name: string, now: number, timeZone: string, firstD
     case "last_year":
     case "last_12_months":
       return make(addMonths(today, -12, 1), today);
-    case "all_time":
-      return make(firstDay && firstDay < today ? firstDay : firstDay ?? today, today);
+    case "all_time": {
+      const first = firstDay !== null && firstDay < ALL_TIME_FIRST_DAY ? ALL_TIME_FIRST_DAY : firstDay;
+      return make(first !== null && first < today ? first : today, today);
+    }
     case "this_week": {
       const monday = addDays(today, -((weekday(today) + 6) % 7));
       return make(monday, today);

@@ -4,6 +4,7 @@ import { batchWrite, queryAll, type Doc } from "./client.ts";
 import type { DayStoreOptions } from "./days.ts";
 import { activityKeys, timeKey } from "./keys.ts";
 import { heartbeatPageAfter } from "./log.ts";
+import { deleteHeartbeatChunk } from "./deletion.ts";
 import { ensureSettings, rebuildProgress, type MergeContext } from "./merge.ts";
 
 /**
@@ -40,6 +41,8 @@ export function dynamoActivityAdmin(doc: Doc, options: DayStoreOptions & { table
     adoptSettings: (user) => ensureSettings(ctx, user.id, mergeSettingsOf(user), Date.now() + ADOPT_BUDGET_MS),
 
     recomputeProgress: (user) => rebuildProgress(ctx, user.id, mergeSettingsOf(user)),
+
+    deleteHeartbeats: (user, which) => deleteHeartbeatChunk(doc, options.table, user, which),
 
     async deleteAll(user) {
       // The log first: the user partition's head and days are what a retry would need to find nothing left.

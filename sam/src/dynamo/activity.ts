@@ -6,6 +6,7 @@ import {
   entityTotals,
   hasPlaceholders,
   mergeSettingsOf,
+  pageLimit,
   resolvePlaceholders,
   startOfDay,
   type ActivityStore,
@@ -19,7 +20,7 @@ import type { Doc } from "./client.ts";
 import { bumpDays, decodeDayItem, isFresh, readDayItems, type DayItem, type DayStoreOptions } from "./days.ts";
 import { settingsFromKey, settingsKeyOf, touchHead, type HeadItem } from "./head.ts";
 import { WRITE_CONCURRENCY } from "./limits.ts";
-import { edgeHeartbeat, heartbeatsBetween, insertHeartbeat } from "./log.ts";
+import { edgeHeartbeat, heartbeatCountBetween, heartbeatPageBetween, heartbeatsBetween, insertHeartbeat } from "./log.ts";
 import { ensureSettings, recompute, type MergeContext } from "./merge.ts";
 import { mapLimit } from "./pool.ts";
 import { noteSeen, readSeen } from "./seen.ts";
@@ -96,9 +97,14 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Activi
       return [...byDay.values()].filter((d) => d.totalSeconds > 0).sort((a, b) => (a.day < b.day ? -1 : 1));
     },
 
-    heartbeatsOn(user, day) {
+    async heartbeatsOn(user, day, page) {
       const { timeZone } = mergeSettingsOf(user);
-      return heartbeatsBetween(doc, table, user.id, startOfDay(day, timeZone), startOfDay(addDays(day, 1), timeZone) - 0.001);
+      const from = startOfDay(day, timeZone);
+      const to = startOfDay(addDays(day, 1), timeZone) - 0.001;
+      const taken = await heartbeatPageBetween(doc, table, user.id, from, to, page.after, pageLimit(page.limit));
+      // Only a day that fills its first page needs counting (a COUNT Query over the whole day).
+      const total = page.withTotal ? (taken.more ? await heartbeatCountBetween(doc, table, user.id, from, to) : taken.heartbeats.length) : null;
+      return { ...taken, total };
     },
 
     seen: (user, kind) => readSeen(doc, table, user.id, kind),

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { decodeHeartbeatDetail, encodeHeartbeatDetail, type Heartbeat, type StoredHeartbeat } from "@kodo/core";
+import { decodeHeartbeatDetail, encodeHeartbeatDetail, HEARTBEAT_PAGE_MAX_BYTES, storedBytes, takePage, type Heartbeat, type LogPosition, type StoredHeartbeat } from "@kodo/core";
 import type { MergeInput } from "@kodo/core";
 import { isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { activityKeys } from "./keys.ts";
@@ -71,6 +71,48 @@ function rangeQuery(table: string, userId: string, from: number, to: number) {
 export async function heartbeatsBetween(doc: Doc, table: string, userId: string, from: number, to: number): Promise<StoredHeartbeat[]> {
   const items = await queryAll<LogItem>(doc, rangeQuery(table, userId, from, to));
   return items.map(fromItem);
+}
+
+/**
+ * One page of the heartbeats with `from <= time <= to` after `after` (keyset: the Query starts
+ * after that sort key), bounded by count and bytes like the Cloudflare build (core paging.ts).
+ */
+export async function heartbeatPageBetween(
+  doc: Doc,
+  table: string,
+  userId: string,
+  from: number,
+  to: number,
+  after: LogPosition | null,
+  limit: number,
+): Promise<{ heartbeats: StoredHeartbeat[]; more: boolean }> {
+  const items: LogItem[] = [];
+  let bytes = 0;
+  let startKey: Record<string, unknown> | undefined = after ? activityKeys.heartbeat(userId, after.time, after.id) : undefined;
+  // Read until one item past the page (to know there is more) or the byte bound.
+  while (items.length <= limit && bytes <= HEARTBEAT_PAGE_MAX_BYTES) {
+    const page = await doc.send(new QueryCommand({ ...rangeQuery(table, userId, from, to), ExclusiveStartKey: startKey, Limit: limit + 1 - items.length }));
+    for (const item of (page.Items ?? []) as LogItem[]) {
+      items.push(item);
+      bytes += storedBytes(item.entity, item.detail);
+    }
+    startKey = page.LastEvaluatedKey;
+    if (!startKey) break;
+  }
+  const taken = takePage(items, limit, (i) => storedBytes(i.entity, i.detail));
+  return { heartbeats: taken.rows.map(fromItem), more: taken.more || (startKey !== undefined && taken.rows.length === items.length) };
+}
+
+/** How many heartbeats have `from <= time <= to` (a COUNT Query: keys only, no items returned). */
+export async function heartbeatCountBetween(doc: Doc, table: string, userId: string, from: number, to: number): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(new QueryCommand({ ...rangeQuery(table, userId, from, to), Select: "COUNT", ExclusiveStartKey: startKey }));
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
 }
 
 /** The fields merging needs, for a time window: a projection, lighter than whole items. */

@@ -3,7 +3,7 @@
  * the ingest path inserts row by row inside one synchronous stretch, which SQLite does in
  * microseconds and which no other request can interleave with.
  */
-import { decodeHeartbeatDetail, encodeHeartbeatDetail, type Heartbeat, type StoredHeartbeat } from "@kodo/core";
+import { decodeHeartbeatDetail, encodeHeartbeatDetail, storedBytes, takePage, type Heartbeat, type LogPosition, type StoredHeartbeat } from "@kodo/core";
 
 const COLUMNS = "id, time, entity, type, category, project, branch, language, editor, operating_system, machine, is_write, detail, created_at";
 
@@ -77,9 +77,22 @@ export function insertHeartbeats(storage: DurableObjectStorage, rows: { id: stri
   return new Set(inserted.toArray().map((r) => r.id));
 }
 
-/** Heartbeats with `from <= time <= to`, in time order. */
-export function heartbeatsBetween(sql: SqlStorage, from: number, to: number): StoredHeartbeat[] {
-  return sql.exec<LogRow>(`SELECT ${COLUMNS} FROM heartbeats WHERE time >= ? AND time <= ? ORDER BY time, id`, from, to).toArray().map(fromRow);
+/**
+ * One page of the heartbeats with `from <= time < to`, after `after` in (time, id) order: a seek
+ * on the primary key, never an OFFSET. Rows are read lazily and decoded only once they are
+ * taken, so a page cut by its byte bound leaves the rest of the day unread.
+ */
+export function heartbeatPageBetween(sql: SqlStorage, from: number, to: number, after: LogPosition | null, limit: number): { heartbeats: StoredHeartbeat[]; more: boolean } {
+  const rows = after
+    ? sql.exec<LogRow>(`SELECT ${COLUMNS} FROM heartbeats WHERE time < ? AND (time, id) > (?, ?) AND time >= ? ORDER BY time, id LIMIT ?`, to, after.time, after.id, from, limit + 1)
+    : sql.exec<LogRow>(`SELECT ${COLUMNS} FROM heartbeats WHERE time >= ? AND time < ? ORDER BY time, id LIMIT ?`, from, to, limit + 1);
+  const page = takePage(rows, limit, (r) => storedBytes(r.entity, r.detail));
+  return { heartbeats: page.rows.map(fromRow), more: page.more };
+}
+
+/** How many heartbeats have `from <= time < to`. */
+export function heartbeatCountBetween(sql: SqlStorage, from: number, to: number): number {
+  return sql.exec<{ n: number }>("SELECT count(*) AS n FROM heartbeats WHERE time >= ? AND time < ?", from, to).one().n;
 }
 
 /** A page of the log after a (time, id) position, in (time, id) order (export paging). */

@@ -18,14 +18,20 @@ import {
   type MergeSettings,
   type SeenValue,
   type StoredHeartbeat,
+  type HeartbeatPage,
+  type HeartbeatDeletion,
+  type DeletionChunk,
+  type HeartbeatPageRequest,
+  pageLimit,
 } from "@kodo/core";
 import migrations from "../../drizzle/activity/migrations.js";
-import { heartbeatsAfter, heartbeatsBetween, insertHeartbeats } from "./log.ts";
+import { heartbeatCountBetween, heartbeatPageBetween, heartbeatsAfter, insertHeartbeats } from "./log.ts";
 import { DayStore } from "./day-store.ts";
 import { flushDays, type FlushResult } from "./flush.ts";
 import { daysAffectedByAll } from "./stale-days.ts";
 import { flushPolicyOf } from "./config.ts";
 import { Meta } from "./meta.ts";
+import { deleteChunk, refreshSeen } from "./deletion.ts";
 
 type SeenKind = "project" | "userAgent" | "machine";
 
@@ -122,9 +128,12 @@ export class UserActivity extends DurableObject<Env> {
     return this.dayStore.between(start, end, settings);
   }
 
-  async heartbeatsOn(settings: MergeSettings, day: string): Promise<StoredHeartbeat[]> {
+  /** A page of one local day's heartbeats (see core heartbeat/paging.ts for the bounds). */
+  async heartbeatsOn(settings: MergeSettings, day: string, page: HeartbeatPageRequest): Promise<HeartbeatPage> {
     const { from, to } = dayBounds(day, settings);
-    return heartbeatsBetween(this.sql, from, to - 0.001);
+    const { heartbeats, more } = heartbeatPageBetween(this.sql, from, to, page.after, pageLimit(page.limit));
+    // Only a day that fills its first page needs counting (a pass over the whole day).
+    return { heartbeats, more, total: page.withTotal ? (more ? heartbeatCountBetween(this.sql, from, to) : heartbeats.length) : null };
   }
 
   async seenValues(kind: SeenKind): Promise<SeenValue[]> {
@@ -210,6 +219,27 @@ export class UserActivity extends DurableObject<Env> {
       }
     }
     await this.flush();
+  }
+
+  /**
+   * Deletes a chunk of matching heartbeats (deletion.ts); the days they touched are marked
+   * stale (reads recompute them at once, the flush rewrites or removes their D1 rows).
+   */
+  async deleteHeartbeats(userId: string, settings: MergeSettings, which: HeartbeatDeletion): Promise<DeletionChunk> {
+    this.meta.bind(userId);
+    this.applySettings(settings);
+    const chunk = deleteChunk(this.sql, settings, which);
+    if (chunk.deleted === 0) return { deleted: 0, more: false };
+    refreshSeen(this.sql, chunk.touched, which, chunk.more);
+    for (const t of chunk.touched) this.seenCache.delete(`${t.kind}\u0000${t.value}`);
+    // Placeholders resolve from the latest heartbeat: it may have been deleted.
+    const latest = this.sql
+      .exec<{ time: number; project: string | null; language: string | null; branch: string | null }>("SELECT time, project, language, branch FROM heartbeats ORDER BY time DESC LIMIT 1")
+      .toArray()[0];
+    this.meta.setLastHeartbeat(latest ?? { time: 0, project: null, language: null, branch: null });
+    this.dayStore.markStale(daysAffectedByAll(chunk.times, settings));
+    await this.scheduleFlush(Date.now() / 1000);
+    return { deleted: chunk.deleted, more: chunk.more };
   }
 
   /** Erases everything this object holds (account deletion). */

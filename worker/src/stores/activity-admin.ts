@@ -10,5 +10,6 @@ export function cloudflareActivityAdmin(env: Pick<Env, "USER_ACTIVITY">): Activi
     adoptSettings: (user) => stub(user).adoptSettings(user.id, mergeSettingsOf(user)),
     recomputeProgress: (user) => stub(user).recomputeProgress(),
     deleteAll: (user) => stub(user).deleteAll(),
+    deleteHeartbeats: (user, which) => stub(user).deleteHeartbeats(user.id, mergeSettingsOf(user), which),
   };
 }

@@ -29,7 +29,7 @@ export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): Acti
       }
       return [...byDay.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
     },
-    heartbeatsOn: (user, day) => stub(user).heartbeatsOn(mergeSettingsOf(user), day),
+    heartbeatsOn: (user, day, page) => stub(user).heartbeatsOn(mergeSettingsOf(user), day, page),
     seen: (user, kind) => stub(user).seenValues(kind),
     firstDay: (user) => stub(user).firstDay(mergeSettingsOf(user)),
     entityTotals: (user, start, end, filter) => stub(user).entityTotals(mergeSettingsOf(user), start, end, filter),

@@ -157,9 +157,11 @@ async function step(c: AppContext, job: ImportJob, key: string): Promise<{ job: 
   let failure: string | null = null;
   try {
     while (day <= job.lastDay && days < STEP_MAX_DAYS && counts.received < STEP_MAX_HEARTBEATS && Date.now() - started < STEP_MAX_MS) {
-      const beats = (await remote.heartbeatsOn(day)).map((hb) => toImportable(hb, job.lookups));
-      for (let i = 0; i < beats.length; i += MAX_BATCH_SIZE) {
-        await importBatch(activity, user, beats.slice(i, i + MAX_BATCH_SIZE), c.var.ports.now(), counts);
+      for await (const page of remote.heartbeatPagesOn(day)) {
+        const beats = page.map((hb) => toImportable(hb, job.lookups));
+        for (let i = 0; i < beats.length; i += MAX_BATCH_SIZE) {
+          await importBatch(activity, user, beats.slice(i, i + MAX_BATCH_SIZE), c.var.ports.now(), counts);
+        }
       }
       day = addDays(day, 1);
       days++;

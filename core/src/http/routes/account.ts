@@ -16,6 +16,7 @@ import { z } from "zod";
 import { accountKeyRoutes } from "./account-keys.ts";
 import { accountDataRoutes } from "./account-data.ts";
 import { accountImportRoutes } from "./account-remote-import.ts";
+import { accountHeartbeatRoutes } from "./account-heartbeats.ts";
 
 export const accountRoutes = new Hono<AppEnv>();
 
@@ -133,5 +134,6 @@ export function accountApi() {
     .route("/", accountRoutes)
     .route("/keys", accountKeyRoutes)
     .route("/", accountDataRoutes)
+    .route("/", accountHeartbeatRoutes)
     .route("/imports", accountImportRoutes);
 }

@@ -13,7 +13,7 @@ import { errorResponses, jsonResponse, pathParameter, validated } from "../opena
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { dashboardQuerySchema, dashboardViewSchema, projectQuerySchema, projectViewSchema, type ProjectQuery } from "./dashboard-schemas.ts";
-import { customRange, resolveRange, type DayRange } from "../../time/ranges.ts";
+import { customRange, isAllTimeName, resolveRange, type DayRange } from "../../time/ranges.ts";
 import { dayOf, daysBetween } from "../../time/zone.ts";
 import { isEmptyFilter } from "../../sessions/filter.ts";
 import { buildDashboard, heatMapSpan, timelineDayFor, toSessionFilter } from "../../dashboard/build-dashboard.ts";
@@ -154,13 +154,14 @@ function rangeOf(q: ProjectQuery, now: number, timeZone: string, firstDay: strin
     range = resolveRange(q.range ?? DEFAULT_RANGE, now, timeZone, firstDay);
     if (!range) throw new ApiError(400, `range: unknown range "${(q.range ?? "").slice(0, 40)}"`);
   }
-  if (daysBetween(range.start, range.end) > MAX_RANGE_DAYS) throw new ApiError(400, "Range too long: at most 30 years");
+  // "All time" is bounded by ALL_TIME_FIRST_DAY (time/ranges.ts), not by this cap.
+  if (range.name !== "all_time" && daysBetween(range.start, range.end) > MAX_RANGE_DAYS) throw new ApiError(400, "Range too long: at most 30 years");
   return range;
 }
 
 /** "all_time" (or WakaTime's "All Time") starts at the user's first day, which must be read first. */
 function isAllTime(name: string | undefined): boolean {
-  return name === "all_time" || name === "All Time";
+  return isAllTimeName(name);
 }
 
 function onlyDay(days: readonly DayActivity[], day: string): DayActivity[] {

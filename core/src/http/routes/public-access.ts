@@ -11,7 +11,7 @@
 import { z } from "zod";
 import type { Ports, PublicUser, SharingSettings, User } from "../../ports.ts";
 import type { DayActivity, Dimension } from "../../types.ts";
-import { resolveRange, type DayRange } from "../../time/ranges.ts";
+import { isAllTimeName, resolveRange, type DayRange } from "../../time/ranges.ts";
 import { addDays, daysBetween, dayOf } from "../../time/zone.ts";
 import { filterDays, isEmptyFilter, type SessionFilter } from "../../sessions/filter.ts";
 import { MAX_STRING_LENGTH } from "../../heartbeat/index.ts";
@@ -92,7 +92,7 @@ export interface PublicRange extends DayRange {
 export async function publicRange(ports: Ports, user: User, sharing: SharingSettings, name: string): Promise<PublicRange | null> {
   const now = ports.now();
   const today = dayOf(now, user.timeZone);
-  const firstDay = name === "all_time" || name === "All Time" ? await ports.activity.firstDay(user) : null;
+  const firstDay = isAllTimeName(name) ? await ports.activity.firstDay(user) : null;
   const range = resolveRange(name, now, user.timeZone, firstDay);
   if (!range) return null;
   const visible = firstVisibleDay(sharing, today);

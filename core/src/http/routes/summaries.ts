@@ -5,7 +5,7 @@ import type { AppEnv, AppContext } from "../context.ts";
 import { requireApiKey } from "../auth.ts";
 import { ApiError, jsonError } from "../errors.ts";
 import { currentUser } from "./user-param.ts";
-import { customRange, resolveRange, type DayRange } from "../../time/ranges.ts";
+import { customRange, isAllTimeName, resolveRange, type DayRange } from "../../time/ranges.ts";
 import { dayOf, isDay, isValidTimeZone, addDays, startOfDay } from "../../time/zone.ts";
 import { filterDays, isEmptyFilter, type SessionFilter } from "../../sessions/filter.ts";
 import { allTimeResponse, statsResponse, statusBarResponse, summariesResponse } from "../../wakatime/v1/summaries.ts";
@@ -118,13 +118,15 @@ async function rangeOf(c: AppContext, user: User): Promise<DayRange> {
 }
 
 async function namedRange(c: AppContext, user: User, name: string): Promise<DayRange> {
-  const firstDay = name === "all_time" || name === "All Time" ? await c.var.ports.activity.firstDay(user) : null;
+  const firstDay = isAllTimeName(name) ? await c.var.ports.activity.firstDay(user) : null;
   const range = resolveRange(name, c.var.ports.now(), user.timeZone, firstDay);
   if (!range) throw new ApiError(400, `range: unknown range "${name.slice(0, 40)}"`);
   return checkSpan(range);
 }
 
+/** Custom and dated ranges are capped; "all time" is bounded by ALL_TIME_FIRST_DAY instead. */
 function checkSpan(range: DayRange): DayRange {
+  if (range.name === "all_time") return range;
   const days = (Date.parse(`${range.end}T00:00:00Z`) - Date.parse(`${range.start}T00:00:00Z`)) / 86_400_000;
   if (days > MAX_RANGE_DAYS) throw new ApiError(400, "Range too long: at most 30 years");
   return range;
