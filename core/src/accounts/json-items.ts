@@ -58,6 +58,8 @@ export class JsonItemScanner {
   /** Capture of a target element: depth it started at, text parts. */
   private capture: { depth: number; path: string; parts: string[]; size: number } | null = null;
   private offset = 0;
+  /** Paths of the arrays seen whose elements are targets ("data" for "data[]"). */
+  private readonly arraysSeen = new Set<string>();
 
   constructor(paths: readonly string[]) {
     this.targets = new Set(paths);
@@ -153,6 +155,7 @@ export class JsonItemScanner {
       }
       if (ch === 123 /* { */ || ch === 91 /* [ */) {
         if (this.stack.length >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+        if (ch === 91 && this.targets.has(`${path}[]`)) this.arraysSeen.add(path);
         this.stack.push({ kind: ch === 123 ? "object" : "array", path, key: null, state: "first" });
       } else if (ch === 34) {
         this.inString = true;
@@ -169,6 +172,11 @@ export class JsonItemScanner {
     }
     this.offset += text.length;
     return out;
+  }
+
+  /** True once an array whose elements are a target was opened (tells "no list" from an empty one). */
+  sawArray(path: string): boolean {
+    return this.arraysSeen.has(path);
   }
 
   /** Call at the end of input: fails when the document is incomplete. */
@@ -238,16 +246,20 @@ function isScalarChar(ch: number): boolean {
   return (ch >= 48 && ch <= 57) || (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || ch === 43 || ch === 45 || ch === 46;
 }
 
-/** Decodes a byte stream (UTF-8) and yields the target elements as they complete. */
-export async function* jsonItems(source: AsyncIterable<Uint8Array>, paths: readonly string[]): AsyncGenerator<JsonItem> {
-  const scanner = new JsonItemScanner(paths);
+/**
+ * Decodes a byte stream (UTF-8) and yields the target elements as they complete. Pass your own
+ * `scanner` to ask it afterwards what it saw (sawArray). Errors of the source pass through.
+ */
+export async function* jsonItems(source: AsyncIterable<Uint8Array>, paths: readonly string[], scanner = new JsonItemScanner(paths)): AsyncGenerator<JsonItem> {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-  try {
-    for await (const chunk of source) yield* scanner.push(decoder.decode(chunk, { stream: true }));
-    yield* scanner.push(decoder.decode());
-  } catch (err) {
-    if (err instanceof TypeError) throw new JsonStreamError("The file is not valid UTF-8");
-    throw err;
-  }
+  const decode = (chunk?: Uint8Array) => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new JsonStreamError("The file is not valid UTF-8");
+    }
+  };
+  for await (const chunk of source) yield* scanner.push(decode(chunk));
+  yield* scanner.push(decode());
   yield* scanner.end();
 }
