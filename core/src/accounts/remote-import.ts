@@ -22,11 +22,13 @@ export const MAX_REMOTE_URL_LENGTH = 500;
 
 /**
  * Byte caps per answer, read as a stream and abandoned past the cap. A heartbeat is 400-700
- * bytes in WakaTime's shape, so 8 MiB is 12 000+ heartbeats in one day's answer, more than
- * any person's day (a busy day is 1-3 MB); a server that pages the day keeps each page well
- * under it. The other routes answer a few KiB.
+ * bytes in WakaTime's shape, so 32 MiB is 50 000+ heartbeats in one day's answer, far more than
+ * a person's day (a busy day is 1-3 MB); a server that pages the day keeps each page under it.
+ * A step stops at its heartbeat budget long before the cap and the next one re-reads the
+ * page up to where it stopped, so the cap is also what keeps that re-reading bounded on a
+ * hostile endless day. The other routes answer a few KiB.
  */
-export const MAX_HEARTBEATS_ANSWER_BYTES = 8 * 1_048_576;
+export const MAX_HEARTBEATS_ANSWER_BYTES = 32 * 1_048_576;
 export const MAX_SMALL_ANSWER_BYTES = 1_048_576;
 
 /**

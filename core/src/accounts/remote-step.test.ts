@@ -117,16 +117,38 @@ describe("remote import step", () => {
     }
   });
 
-  it("stops reading a day's answer at the byte cap with a clear error, keeping what came before", async () => {
-    const f = fakeRemote({ "2026-03-01": 3, "2026-03-02": 100_000 });
-    const { activity } = memoryActivity();
+  it("stops reading an endless day's answer at the byte cap with a clear error, keeping what came before", async () => {
+    let pulled = 0;
+    const enc = new TextEncoder();
+    const item = enc.encode(`${JSON.stringify(beat("2026-03-02", 1)).replace(/}$/, ',"pad":"' + "x".repeat(3000) + '"}')},`);
+    const outbound: Outbound = {
+      resolver: { resolve: async () => ["93.184.216.34"] },
+      fetch: async (url) => {
+        if (!url.includes("2026-03-02")) return Response.json({ data: [beat("2026-03-01", 1)] });
+        let started = false;
+        // An endless day: the same heartbeat again and again (dedupe makes it one).
+        return new Response(
+          new ReadableStream({
+            pull(ctl) {
+              const chunk = started ? item : enc.encode('{"data":[');
+              started = true;
+              pulled += chunk.length;
+              ctl.enqueue(chunk);
+            },
+          }),
+        );
+      },
+    };
+    const remote = new RemoteServer("https://remote.example.com/api/v1", "k", outbound);
+    const { activity, stored } = memoryActivity();
     const counts = emptyCounts();
-    const out = await pullStep({ remote: f.remote, activity, user, lookups: null, from: { day: DAY0, page: null, skip: 0 }, lastDay: "2026-03-02", now: () => dayStart("2026-03-10"), counts, budget: { ...BIG, heartbeats: 1_000_000 } });
-    expect(out.failure).toBe("/users/current/heartbeats: the answer is larger than 8 MiB (the import cannot read it)");
+    const out = await pullStep({ remote, activity, user, lookups: null, from: { day: DAY0, page: null, skip: 0 }, lastDay: "2026-03-02", now: () => dayStart("2026-03-10"), counts, budget: { ...BIG, heartbeats: 1_000_000 } });
+    expect(out.failure).toBe("/users/current/heartbeats: the answer is larger than 32 MiB (the import cannot read it)");
     expect(out.daysDone).toBe(1);
-    expect(out.cursor?.day).toBe("2026-03-02");
-    expect(counts.received).toBeGreaterThan(3);
-    expect(f.pulled()).toBeLessThanOrEqual(MAX_HEARTBEATS_ANSWER_BYTES + 4096 + 1_000_000);
+    expect(out.cursor).toEqual({ day: "2026-03-02", page: null, skip: counts.received - 1 });
+    expect(stored.size).toBe(2);
+    // The stream may have pulled one chunk ahead of the reader.
+    expect(pulled).toBeLessThanOrEqual(MAX_HEARTBEATS_ANSWER_BYTES + 2 * item.length);
   });
 
   it("treats an answer without a data list as an error, an empty one as an empty day", async () => {
