@@ -45,3 +45,27 @@ export async function readJsonBody(c: Context): Promise<unknown> {
     throw new ApiError(400, "Body is not valid JSON");
   }
 }
+
+/**
+ * After refusing a streamed upload part-way (bad JSON in an import file), read and discard
+ * the rest, up to `maxBytes`, so the client, which is still sending, gets our 4xx: answering
+ * and dropping the connection mid-upload is seen as a lost connection (wrangler dev's proxy
+ * turns it into a 500). Discarding costs no parsing; past `maxBytes` the upload is cancelled.
+ */
+export async function discardRest(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<void> {
+  const reader = body.getReader();
+  let seen = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.byteLength;
+      if (seen > maxBytes) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    /* the client went away: nothing to answer */
+  }
+}

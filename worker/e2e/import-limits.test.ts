@@ -4,6 +4,7 @@
  * switch; the contract suite shows it refused without it): a day larger than a step's
  * heartbeat budget is split over steps inside the day without losing or repeating anything, a
  * paging server is followed page by page, and a redirect to a private address is refused.
+ * And the file import refuses a hostile token (a 50 MiB number) with a 400 naming it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -102,5 +103,17 @@ describe("remote import on workerd", () => {
       expect(res).toEqual({ status: 422, json: { error: "Could not connect to the server" } });
       expect(f.requests).toEqual(["/api/v1/users/current/all_time_since_today"]);
     }
+  });
+});
+
+describe("file import on workerd", () => {
+  it("refuses a 50 MiB number with a 400 naming the problem, storing nothing", async () => {
+    const key = await newKey();
+    const body = Buffer.concat([Buffer.from('{"days":[{"date":"2026-01-01","heartbeats":[{"time":'), Buffer.alloc(50 * 1_048_576, "7"), Buffer.from(',"entity":"a.ts"}]}]}')]);
+    const res = await fetch(`${worker.url}/api/kodo/account/import`, { method: "POST", headers: { authorization: `Basic ${btoa(key)}`, "content-type": "application/json" }, body });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^Invalid JSON near character 0: a number or literal longer than 64 characters\. 0 heartbeats/);
+    const all = await fetch(`${worker.url}/api/v1/users/current/all_time_since_today`, { headers: { authorization: `Basic ${btoa(key)}` } });
+    expect(((await all.json()) as { data: { total_seconds: number } }).data.total_seconds).toBe(0);
   });
 });
