@@ -2,8 +2,8 @@
  * What a hostile import costs the worker: CPU (utime+stime from /proc/<pid>/stat) and memory
  * (VmRSS before, VmHWM after, from /proc/<pid>/status) of the workerd process that
  * `wrangler dev` starts (scripts/local-worker.mjs), around one request each:
- *   number: POST /api/kodo/account/import with a WakaTime dump whose first heartbeat's time
- *           is a 50 MiB number;
+ *   number: POST /api/kodo/account/import with a WakaTime dump whose `user.id` is a 50 MiB
+ *           number;
  *   day:    one step of a remote import whose day answer is 300 MB of heartbeats (a fake
  *           server on loopback streams it; the import is allowed loopback for this).
  * Usage: node bench/import-limits.mjs   (Linux only: reads /proc)
@@ -84,7 +84,8 @@ async function withWorker(fn) {
 }
 
 async function hugeNumber(url, key) {
-  const body = Buffer.concat([Buffer.from('{"days":[{"date":"2026-01-01","heartbeats":[{"time":'), Buffer.alloc(50 * MiB, "7"), Buffer.from(',"entity":"a.ts"}]}]}')]);
+  // In the dump's `user` object, outside any heartbeat (a heartbeat is capped at 1 MiB whole).
+  const body = Buffer.concat([Buffer.from('{"user":{"id":'), Buffer.alloc(50 * MiB, "7"), Buffer.from('},"days":[{"date":"2026-01-01","heartbeats":[]}]}')]);
   const res = await fetch(`${url}/api/kodo/account/import`, { method: "POST", headers: { authorization: `Basic ${btoa(key)}`, "content-type": "application/json" }, body }).catch((e) => ({ status: `error ${e.message}`, text: async () => "" }));
   return { status: res.status, answer: (await res.text()).slice(0, 160) };
 }

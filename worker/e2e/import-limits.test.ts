@@ -109,10 +109,12 @@ describe("remote import on workerd", () => {
 describe("file import on workerd", () => {
   it("refuses a 50 MiB number with a 400 naming the problem, storing nothing", async () => {
     const key = await newKey();
-    const body = Buffer.concat([Buffer.from('{"days":[{"date":"2026-01-01","heartbeats":[{"time":'), Buffer.alloc(50 * 1_048_576, "7"), Buffer.from(',"entity":"a.ts"}]}]}')]);
+    // In the dump's `user` object, outside any heartbeat (a heartbeat is capped at 1 MiB whole).
+    const head = '{"user":{"id":';
+    const body = Buffer.concat([Buffer.from(head), Buffer.alloc(50 * 1_048_576, "7"), Buffer.from('},"days":[{"date":"2026-01-01","heartbeats":[]}]}')]);
     const res = await fetch(`${worker.url}/api/kodo/account/import`, { method: "POST", headers: { authorization: `Basic ${btoa(key)}`, "content-type": "application/json" }, body });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toMatch(/^Invalid JSON near character 0: a number or literal longer than 64 characters\. 0 heartbeats/);
+    expect(((await res.json()) as { error: string }).error).toMatch(new RegExp(`^Invalid JSON near character ${head.length + 64}: a number or literal longer than 64 characters\\. 0 heartbeats`));
     const all = await fetch(`${worker.url}/api/v1/users/current/all_time_since_today`, { headers: { authorization: `Basic ${btoa(key)}` } });
     expect(((await all.json()) as { data: { total_seconds: number } }).data.total_seconds).toBe(0);
   });

@@ -149,7 +149,7 @@ describe("JsonItemScanner bounds every token", () => {
   it("refuses a 50 MiB number given in one piece without reading past the limit's piece", () => {
     const scanner = new JsonItemScanner(["days[].heartbeats[]"]);
     const started = performance.now();
-    expect(() => scanner.push(`{"days":[{"heartbeats":[{"time":${"7".repeat(50 * 1_048_576)}}]}]}`)).toThrow(/near character 0: a number or literal longer than 64/);
+    expect(() => scanner.push(`{"days":[{"heartbeats":[{"time":${"7".repeat(50 * 1_048_576)}}]}]}`)).toThrow(/near character 96: a number or literal longer than 64/);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 

@@ -58,6 +58,8 @@ export class JsonItemScanner {
   /** Capture of a target element: depth it started at, text parts. */
   private capture: { depth: number; path: string; parts: string[]; size: number } | null = null;
   private offset = 0;
+  /** Index in the piece being scanned, so an error names its character. */
+  private at = 0;
   /** Paths of the arrays seen whose elements are targets ("data" for "data[]"). */
   private readonly arraysSeen = new Set<string>();
 
@@ -77,6 +79,7 @@ export class JsonItemScanner {
     const out: JsonItem[] = [];
     let captureFrom = 0;
     for (let i = 0; i < text.length; i++) {
+      this.at = i;
       const ch = text.charCodeAt(i);
       if (this.inString) {
         if (++this.stringChars > (this.stringIsKey ? MAX_KEY_CHARS : MAX_STRING_CHARS)) {
@@ -171,6 +174,7 @@ export class JsonItemScanner {
       if (this.capture.size > MAX_ITEM_CHARS) this.fail(`an element of ${this.capture.path} is larger than ${MAX_ITEM_CHARS} characters`);
     }
     this.offset += text.length;
+    this.at = 0;
     return out;
   }
 
@@ -232,7 +236,7 @@ export class JsonItemScanner {
   }
 
   private fail(why: string): never {
-    throw new JsonStreamError(`Invalid JSON near character ${this.offset}: ${why}`);
+    throw new JsonStreamError(`Invalid JSON near character ${this.offset + this.at}: ${why}`);
   }
 }
 
