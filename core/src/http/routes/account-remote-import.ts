@@ -31,7 +31,10 @@ export const accountImportRoutes = new Hono<AppEnv>();
 
 const TAGS = ["Account"];
 const AUTH_NOTE = "Needs a sign-in session or a full-access key.";
-const remoteProblem = jsonResponse("The remote server could not be used (unreachable, refused the key, or answered unexpectedly); the message says which.", z.object({ error: z.string() }));
+const remoteProblem = jsonResponse(
+  'The remote server could not be used: "Could not connect to the server" for every failure to reach it (also an address the policy refuses: loopback, private, metadata), or what it answered (refused key, rate limit, an error status, not JSON, an answer too large).',
+  z.object({ error: z.string() }),
+);
 const keyBody = jsonBody("The API key on the remote server (never stored).", { type: "object", required: ["api_key"], properties: { api_key: { type: "string" } } });
 
 /** The platform's fetch and resolver for user-given URLs (always used through the address policy). */
@@ -53,7 +56,7 @@ accountImportRoutes.post(
     description: `\`url\`: the server's API base (e.g. https://wakatime.com/api/v1, https://wakapi.dev/api/compat/wakatime/v1); \`api_key\`: your key there. Checks both, then creates the job; call its step route until done. ${AUTH_NOTE}`,
     security: API_KEY_SECURITY,
     requestBody: jsonBody("Server and key.", { type: "object", required: ["url", "api_key"], properties: { url: { type: "string" }, api_key: { type: "string" } } }),
-    responses: { 201: jsonResponse("The job.", z.object({ data: jobSchema })), ...errorResponses(400, 401, 403), 422: remoteProblem },
+    responses: { 201: jsonResponse("The job.", z.object({ data: jobSchema })), ...errorResponses(400, 401, 403, 501), 422: remoteProblem },
   }),
   requireAccount("write"),
   async (c) => {
@@ -124,7 +127,7 @@ accountImportRoutes.post(
     security: API_KEY_SECURITY,
     parameters: [pathParameter("id", "The job's id.")],
     requestBody: keyBody,
-    responses: { 200: jsonResponse("The job after this step.", z.object({ data: jobSchema })), ...errorResponses(400, 401, 403, 404), 409: jsonResponse("Another step of this job is running.", z.object({ error: z.string() })), 422: remoteProblem },
+    responses: { 200: jsonResponse("The job after this step.", z.object({ data: jobSchema })), ...errorResponses(400, 401, 403, 404, 501), 409: jsonResponse("Another step of this job is running.", z.object({ error: z.string() })), 422: remoteProblem },
   }),
   requireAccount("write"),
   async (c) => {
