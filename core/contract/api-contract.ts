@@ -13,6 +13,7 @@ import type { ContractTarget } from "./target.ts";
 import { clientFor, wireBeat, UA_CLI, type AuthForm } from "./client.ts";
 import { addUtcDays, dayStart, expectedByKey, expectedOnDay, total, utcDay, type TimedKey } from "./expected.ts";
 import { defineHeartbeatContract } from "./heartbeats-contract.ts";
+import { defineRemoteImportContract } from "./remote-import-contract.ts";
 
 export type { ContractTarget } from "./target.ts";
 
@@ -29,6 +30,7 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
   /** A whole UTC day `n` days back, so tests never straddle the current time. */
   const daysAgo = (n: number) => addUtcDays(utcDay(now()), -n);
   const keyed = (beats: { time: number; project: string }[]): TimedKey[] => beats.map((b) => ({ time: b.time, key: b.project }));
+  defineRemoteImportContract(getTarget);
 
   describe("ingest", () => {
     for (const prefix of PREFIXES) {

@@ -12,3 +12,4 @@ export { durationText, humanText } from "./wakatime/v1/format.ts";
 export * from "./sessions/flush-policy.ts";
 export * from "./dashboard/index.ts";
 export * from "./accounts/index.ts";
+export * from "./net/index.ts";

@@ -10,6 +10,7 @@ import type { SessionFilter } from "./sessions/filter.ts";
 import type { EntityTotal } from "./dashboard/types.ts";
 import type { SocialStore } from "./social/ports.ts";
 import type { TeamStore } from "./social/team-ports.ts";
+import type { Outbound } from "./net/safe-fetch.ts";
 
 export interface User {
   id: string;
@@ -160,6 +161,11 @@ export interface Ports {
   social?: SocialStore;
   /** Teams (social/team-ports.ts); absent -> the team routes answer 501. */
   teams?: TeamStore;
+  /**
+   * Fetch and DNS for URLs a user gives (remote import), always used through the address
+   * policy (net/safe-fetch.ts); absent -> remote import answers 501.
+   */
+  outbound?: Outbound;
 }
 
 export function mergeSettingsOf(user: Pick<User, "timeZone" | "keystrokeTimeoutMinutes">): MergeSettings {

@@ -4,6 +4,7 @@ import { dynamoAccounts } from "./dynamo/accounts.ts";
 import { dynamoActivity } from "./dynamo/activity.ts";
 import { dynamoAccountAdmin } from "./dynamo/account-admin.ts";
 import { dynamoActivityAdmin } from "./dynamo/activity-admin.ts";
+import { lambdaOutbound } from "./outbound.ts";
 
 /** What the Lambda reads from its environment (set by template.yaml, or by the local runner). */
 export interface LambdaEnv {
@@ -15,6 +16,8 @@ export interface LambdaEnv {
   OWNER_USERNAME?: string;
   OWNER_API_KEY_HASH?: string;
   OWNER_TIME_ZONE?: string;
+  /** "1" only for local runs: remote import may then reach loopback (sam/src/outbound.ts). */
+  KODO_ALLOW_LOOPBACK_IMPORT?: string;
 }
 
 export interface LambdaPorts {
@@ -35,6 +38,7 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     // sessions (and so key management and deletion, which need one) are Cloudflare-only for now.
     accountAdmin: dynamoAccountAdmin(doc, accountsTable),
     activityAdmin: dynamoActivityAdmin(doc, { table: activityTable }),
+    outbound: lambdaOutbound(env),
   };
 
   let startup: Promise<void> | null = null;

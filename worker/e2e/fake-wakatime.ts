@@ -2,7 +2,9 @@
  * A tiny WakaTime-compatible server on loopback (node:http) serving what an import reads, in
  * the shapes wakatime.com answers: `all_time_since_today`, `user_agents`, `machine_names`
  * (ids -> values) and `heartbeats?date=` (heartbeats carrying user_agent_id/machine_name_id).
- * `failOnce` makes one day answer 500 once, to exercise resuming.
+ * `failOnce` makes one day answer 500 once, to exercise resuming. Options: `pageSize` pages
+ * heartbeats?date= (`page`, `next_page`, `total_pages` as WakaTime's paged routes answer;
+ * WakaTime itself does not page this one), `redirectTo` answers every call with a 302 there.
  */
 import http from "node:http";
 import { randomUUID } from "node:crypto";
@@ -23,7 +25,12 @@ export interface FakeWakaTime {
   close(): Promise<void>;
 }
 
-export async function startFakeWakaTime(days: Map<string, FakeHeartbeat[]>): Promise<FakeWakaTime> {
+export interface FakeOptions {
+  pageSize?: number;
+  redirectTo?: string;
+}
+
+export async function startFakeWakaTime(days: Map<string, FakeHeartbeat[]>, opts: FakeOptions = {}): Promise<FakeWakaTime> {
   const key = randomUUID();
   const agentId = randomUUID();
   const machineId = randomUUID();
@@ -37,6 +44,10 @@ export async function startFakeWakaTime(days: Map<string, FakeHeartbeat[]>): Pro
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     requests.push(`${url.pathname}${url.search}`);
+    if (opts.redirectTo) {
+      res.writeHead(302, { location: opts.redirectTo });
+      return res.end();
+    }
     if (req.headers.authorization !== `Basic ${Buffer.from(key).toString("base64")}`) return json(res, 401, { error: "Unauthorized" });
     switch (url.pathname) {
       case "/api/v1/users/current/all_time_since_today":
@@ -55,7 +66,11 @@ export async function startFakeWakaTime(days: Map<string, FakeHeartbeat[]>): Pro
       case "/api/v1/users/current/heartbeats": {
         const date = url.searchParams.get("date") ?? "";
         if (failOnce.delete(date)) return json(res, 500, { error: "Internal Server Error" });
-        const beats = (days.get(date) ?? []).map((b) => ({
+        const all = days.get(date) ?? [];
+        const size = opts.pageSize ?? Math.max(all.length, 1);
+        const page = Number(url.searchParams.get("page") ?? "1");
+        const totalPages = Math.max(1, Math.ceil(all.length / size));
+        const beats = all.slice((page - 1) * size, page * size).map((b) => ({
           id: randomUUID(),
           branch: "main",
           category: "coding",
@@ -75,7 +90,8 @@ export async function startFakeWakaTime(days: Map<string, FakeHeartbeat[]>): Pro
           user_agent_id: agentId,
           user_id: "remote-user",
         }));
-        return json(res, 200, { data: beats, start: `${date}T00:00:00Z`, end: `${date}T23:59:59Z`, timezone: "UTC" });
+        const paging = opts.pageSize ? { page, total_pages: totalPages, next_page: page < totalPages ? page + 1 : null } : {};
+        return json(res, 200, { data: beats, start: `${date}T00:00:00Z`, end: `${date}T23:59:59Z`, timezone: "UTC", ...paging });
       }
       default:
         return json(res, 404, { error: "Not found" });

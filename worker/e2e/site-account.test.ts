@@ -35,7 +35,8 @@ beforeAll(async () => {
     fakeDays.set(iso(t), [0, 120, 240].map((s) => ({ entity: `/remote/src/day${d}.go`, time: t + s, project: "remote-project", language: "Go" })));
   }
   fake = await startFakeWakaTime(fakeDays);
-  stack = await startStack();
+  // The fake server is on loopback: allowed only by the local-development switch.
+  stack = await startStack({ KODO_ALLOW_LOOPBACK_IMPORT: "1" });
   context = await stack.newContext();
   page = await signInByEmail(stack, context, EMAIL);
 });

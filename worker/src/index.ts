@@ -14,6 +14,7 @@ import { d1Social } from "./stores/social.ts";
 import { d1Teams } from "./stores/social-teams.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { betterAuthOpenApi } from "./auth/openapi.ts";
+import { cloudflareOutbound } from "./outbound.ts";
 
 export { UserActivity } from "./activity/object.ts";
 
@@ -29,6 +30,7 @@ const app = createApi<{ Bindings: Env }>({
     sessions: betterAuthSessions(c.env),
     social: d1Social(c.env.DB),
     teams: d1Teams(c.env.DB),
+    outbound: cloudflareOutbound(c.env as unknown as Record<string, unknown>),
   }),
 });
 // Sign-in (Better Auth) and what the sign-in page needs; Cloudflare-only (worker/src/auth).

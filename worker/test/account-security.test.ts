@@ -130,10 +130,14 @@ describe("starting an import from another server", () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as any).error).toContain(`${field}:`);
     }
-    // Port 9 (discard) on loopback: nothing listens.
-    const res = await start({ url: "http://127.0.0.1:9/api/v1", api_key: "k" });
+    // A system port (below 1024, not 80/443) is a form error naming the rule.
+    const system = await start({ url: "https://wakatime.com:9/api/v1", api_key: "k" });
+    expect(system.status).toBe(400);
+    expect(((await system.json()) as any).error).toBe("url: port must be 80, 443 or from 1024 up");
+    // Loopback (refused by the address policy) answers like any unreachable server.
+    const res = await start({ url: "http://127.0.0.1:9999/api/v1", api_key: "k" });
     expect(res.status).toBe(422);
-    expect(((await res.json()) as any).error).toMatch(/Could not reach/);
+    expect(((await res.json()) as any).error).toBe("Could not connect to the server");
     expect((await env.DB.prepare("SELECT count(*) AS n FROM import_jobs").first<{ n: number }>())!.n).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { JsonItemScanner, JsonStreamError, jsonItems } from "./json-items.ts";
+import { JsonItemScanner, JsonStreamError, MAX_DEPTH, MAX_KEY_CHARS, MAX_SCALAR_CHARS, MAX_STRING_CHARS, MAX_WHITESPACE_RUN, jsonItems } from "./json-items.ts";
 
 function scanAll(text: string, paths: string[], pieces: number[] = []): { path: string; value: unknown }[] {
   const scanner = new JsonItemScanner(paths);
@@ -47,7 +47,7 @@ describe("JsonItemScanner", () => {
   });
 
   it("refuses an element larger than the limit and nesting deeper than 64", () => {
-    expect(() => scanAll(`[${JSON.stringify({ e: "x".repeat(1_100_000) })}]`, ["[]"])).toThrow(/larger than/);
+    expect(() => scanAll(`[${JSON.stringify({ e: Array.from({ length: 100 }, () => "x".repeat(12_000)) })}]`, ["[]"])).toThrow(/larger than/);
     expect(() => scanAll("[".repeat(100) + "]".repeat(100), ["x"])).toThrow(/nesting/);
   });
 
@@ -68,5 +68,96 @@ describe("JsonItemScanner", () => {
     await expect(async () => {
       for await (const _ of jsonItems(chunks(), ["[]"])) void _;
     }).rejects.toThrow(/UTF-8/);
+  });
+});
+
+describe("JsonItemScanner agrees with JSON.parse", () => {
+  // Any JSON value within the token limits (fc.json's own generator: objects, arrays, strings
+  // with escapes and astral characters, doubles, literals), as a top-level array's elements.
+  const value = fc.jsonValue({ maxDepth: 6 });
+
+  it("yields exactly JSON.parse's elements of a valid document, whatever the pieces", () => {
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 10 }), fc.array(fc.nat(), { maxLength: 5 }), fc.boolean(), (items, rawCuts, pretty) => {
+        const text = JSON.stringify({ days: [{ heartbeats: items }] }, null, pretty ? 2 : 0);
+        const cuts = [...new Set(rawCuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const got = scanAll(text, ["days[].heartbeats[]"], cuts).map((i) => i.value);
+        expect(got).toEqual((JSON.parse(text) as { days: { heartbeats: unknown[] }[] }).days[0]!.heartbeats);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("accepts a document exactly when JSON.parse does (mutated documents)", () => {
+    fc.assert(
+      fc.property(value, fc.nat(), fc.constantFrom("", "x", ",", "]", "}", '"', "1", ":", "[", "{", " "), (v, at, insert) => {
+        const base = JSON.stringify([v]);
+        const pos = at % (base.length + 1);
+        const text = base.slice(0, pos) + insert + base.slice(pos);
+        let parsed: unknown[] | null = null;
+        try {
+          parsed = JSON.parse(text) as unknown[];
+        } catch {
+          parsed = null;
+        }
+        if (parsed === null || !Array.isArray(parsed)) expect(() => scanAll(text, ["[]"])).toThrow(JsonStreamError);
+        else expect(scanAll(text, ["[]"]).map((i) => i.value)).toEqual(parsed);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("JsonItemScanner bounds every token", () => {
+  /**
+   * Feeds `head` then `filler` one piece at a time (as a stream would) and returns how many
+   * filler characters it had taken when it refused: it must refuse, and within the limit.
+   */
+  function refusedAfter(head: string, filler: string, limit: number, paths = ["[]", "heartbeats[]"]): { read: number; error: string } {
+    const scanner = new JsonItemScanner(paths);
+    scanner.push(head);
+    let read = 0;
+    const piece = filler.repeat(Math.ceil(1024 / filler.length));
+    try {
+      while (read < limit * 4 + 1_000_000) {
+        scanner.push(piece);
+        read += piece.length;
+      }
+    } catch (err) {
+      expect(err).toBeInstanceOf(JsonStreamError);
+      return { read, error: (err as Error).message };
+    }
+    throw new Error(`not refused after ${read} characters`);
+  }
+
+  it.each([
+    ["a number", '{"heartbeats":[{"time":', "9", MAX_SCALAR_CHARS, /number or literal longer than 64/],
+    ["a number outside any capture", '{"x":', "1", MAX_SCALAR_CHARS, /number or literal longer/],
+    ["a literal", "[", "t", MAX_SCALAR_CHARS, /number or literal longer/],
+    ["an object key", '{"', "k", MAX_KEY_CHARS, /key longer than 256/],
+    ["a key inside a captured element", '[{"', "k", MAX_KEY_CHARS, /key longer than/],
+    ["a string", '{"x":"', "s", MAX_STRING_CHARS, /string longer than 16384/],
+    ["a string of escapes", '["', "\\n", MAX_STRING_CHARS, /string longer than/],
+    ["a whitespace run", "[", " ", MAX_WHITESPACE_RUN, /whitespace/],
+    ["nesting", '{"x":', "[", MAX_DEPTH, /nesting deeper than 64/],
+  ])("refuses %s after reading at most its limit (plus one piece)", (_what, head, filler, limit, message) => {
+    const { read, error } = refusedAfter(head, filler, limit);
+    expect(error).toMatch(message);
+    expect(read).toBeLessThanOrEqual(limit + 1024 + filler.length);
+  });
+
+  it("refuses a 50 MiB number given in one piece without reading past the limit's piece", () => {
+    const scanner = new JsonItemScanner(["days[].heartbeats[]"]);
+    const started = performance.now();
+    expect(() => scanner.push(`{"days":[{"heartbeats":[{"time":${"7".repeat(50 * 1_048_576)}}]}]}`)).toThrow(/near character 96: a number or literal longer than 64/);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("keeps the limits above what real heartbeats need", () => {
+    const hb = { entity: "\u00e9".repeat(1024), time: -1.7976931348623157e308, dependencies: Array.from({ length: 100 }, () => "d".repeat(255)) };
+    // The entity written with every character escaped (6 raw characters each), pretty-printed.
+    const text = JSON.stringify({ heartbeats: [hb] }, null, 8).replace(/\u00e9/g, "\\u00e9");
+    expect(text).toContain("\\u00e9\\u00e9");
+    expect(scanAll(text, ["heartbeats[]"]).map((i) => (i.value as { entity: string }).entity.length)).toEqual([1024]);
   });
 });

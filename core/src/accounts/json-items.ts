@@ -16,7 +16,25 @@ export interface JsonItem {
 export class JsonStreamError extends Error {}
 
 export const MAX_ITEM_CHARS = 1_048_576;
-const MAX_DEPTH = 64;
+/**
+ * Every token the scanner accumulates is bounded, far above what a real WakaTime dump or Kodo
+ * export holds, so a hostile token fails after at most its limit of reading (a 50 MiB number
+ * used to cost seconds of CPU and a GiB of memory before being refused):
+ * - a string (raw, escapes counted as written): the longest heartbeat field is the entity
+ *   (1024 characters), up to 6 raw characters each when escaped as \uXXXX; 16 KiB leaves room
+ *   for dump fields such as a profile bio;
+ * - an object key: heartbeat and dump keys are short names;
+ * - a number or literal: a double is at most 24 characters; 64 is no heartbeat field's;
+ * - a whitespace run: pretty-printed dumps indent by tens of characters, not megabytes;
+ * - nesting: a dump's heartbeat sits at depth 5.
+ */
+export const MAX_STRING_CHARS = 16_384;
+export const MAX_KEY_CHARS = 256;
+export const MAX_SCALAR_CHARS = 64;
+export const MAX_WHITESPACE_RUN = 65_536;
+export const MAX_DEPTH = 64;
+/** push() works through its text in pieces of this size, so the per-piece checks run often. */
+const PIECE_CHARS = 65_536;
 
 type Frame = { kind: "object" | "array"; path: string; key: string | null; state: FrameState };
 /** key: expecting a key or "}"; colon: after a key; value: expecting a value; after: after a value. */
@@ -32,11 +50,18 @@ export class JsonItemScanner {
   private escape = false;
   private stringIsKey = false;
   private keyText = "";
+  /** Raw length of the string being read (keys and values). */
+  private stringChars = 0;
+  private whitespaceRun = 0;
   /** A number or literal being read outside a capture. */
   private scalar = "";
   /** Capture of a target element: depth it started at, text parts. */
   private capture: { depth: number; path: string; parts: string[]; size: number } | null = null;
   private offset = 0;
+  /** Index in the piece being scanned, so an error names its character. */
+  private at = 0;
+  /** Paths of the arrays seen whose elements are targets ("data" for "data[]"). */
+  private readonly arraysSeen = new Set<string>();
 
   constructor(paths: readonly string[]) {
     this.targets = new Set(paths);
@@ -44,11 +69,22 @@ export class JsonItemScanner {
 
   /** Feeds the next piece of text; returns the elements completed in it. */
   push(text: string): JsonItem[] {
+    if (text.length <= PIECE_CHARS) return this.pushPiece(text);
+    const out: JsonItem[] = [];
+    for (let at = 0; at < text.length; at += PIECE_CHARS) out.push(...this.pushPiece(text.slice(at, at + PIECE_CHARS)));
+    return out;
+  }
+
+  private pushPiece(text: string): JsonItem[] {
     const out: JsonItem[] = [];
     let captureFrom = 0;
     for (let i = 0; i < text.length; i++) {
+      this.at = i;
       const ch = text.charCodeAt(i);
       if (this.inString) {
+        if (++this.stringChars > (this.stringIsKey ? MAX_KEY_CHARS : MAX_STRING_CHARS)) {
+          this.fail(this.stringIsKey ? `a key longer than ${MAX_KEY_CHARS} characters` : `a string longer than ${MAX_STRING_CHARS} characters`);
+        }
         if (this.stringIsKey) this.keyText += text[i];
         if (this.escape) this.escape = false;
         else if (ch === 92 /* \ */) this.escape = true;
@@ -61,13 +97,18 @@ export class JsonItemScanner {
       }
       if (this.scalar !== "") {
         if (isScalarChar(ch)) {
+          if (this.scalar.length >= MAX_SCALAR_CHARS) this.fail(`a number or literal longer than ${MAX_SCALAR_CHARS} characters`);
           this.scalar += text[i];
           continue;
         }
         this.finishScalar();
         this.finishValue(out, text, i - 1, captureFrom);
       }
-      if (ch === 32 || ch === 10 || ch === 13 || ch === 9) continue;
+      if (ch === 32 || ch === 10 || ch === 13 || ch === 9) {
+        if (++this.whitespaceRun > MAX_WHITESPACE_RUN) this.fail(`more than ${MAX_WHITESPACE_RUN} whitespace characters in a row`);
+        continue;
+      }
+      this.whitespaceRun = 0;
       const frame = this.stack[this.stack.length - 1];
       if (this.rootDone) this.fail("unexpected text after the document");
 
@@ -75,6 +116,7 @@ export class JsonItemScanner {
         if (ch === 34) {
           this.inString = true;
           this.stringIsKey = true;
+          this.stringChars = 0;
           this.keyText = '"';
           continue;
         }
@@ -116,10 +158,12 @@ export class JsonItemScanner {
       }
       if (ch === 123 /* { */ || ch === 91 /* [ */) {
         if (this.stack.length >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+        if (ch === 91 && this.targets.has(`${path}[]`)) this.arraysSeen.add(path);
         this.stack.push({ kind: ch === 123 ? "object" : "array", path, key: null, state: "first" });
       } else if (ch === 34) {
         this.inString = true;
         this.stringIsKey = false;
+        this.stringChars = 0;
       } else if (isScalarChar(ch)) {
         this.scalar = text[i]!;
       } else this.fail(`unexpected '${text[i]}'`);
@@ -130,7 +174,13 @@ export class JsonItemScanner {
       if (this.capture.size > MAX_ITEM_CHARS) this.fail(`an element of ${this.capture.path} is larger than ${MAX_ITEM_CHARS} characters`);
     }
     this.offset += text.length;
+    this.at = 0;
     return out;
+  }
+
+  /** True once an array whose elements are a target was opened (tells "no list" from an empty one). */
+  sawArray(path: string): boolean {
+    return this.arraysSeen.has(path);
   }
 
   /** Call at the end of input: fails when the document is incomplete. */
@@ -186,7 +236,7 @@ export class JsonItemScanner {
   }
 
   private fail(why: string): never {
-    throw new JsonStreamError(`Invalid JSON near character ${this.offset}: ${why}`);
+    throw new JsonStreamError(`Invalid JSON near character ${this.offset + this.at}: ${why}`);
   }
 }
 
@@ -200,16 +250,20 @@ function isScalarChar(ch: number): boolean {
   return (ch >= 48 && ch <= 57) || (ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || ch === 43 || ch === 45 || ch === 46;
 }
 
-/** Decodes a byte stream (UTF-8) and yields the target elements as they complete. */
-export async function* jsonItems(source: AsyncIterable<Uint8Array>, paths: readonly string[]): AsyncGenerator<JsonItem> {
-  const scanner = new JsonItemScanner(paths);
+/**
+ * Decodes a byte stream (UTF-8) and yields the target elements as they complete. Pass your own
+ * `scanner` to ask it afterwards what it saw (sawArray). Errors of the source pass through.
+ */
+export async function* jsonItems(source: AsyncIterable<Uint8Array>, paths: readonly string[], scanner = new JsonItemScanner(paths)): AsyncGenerator<JsonItem> {
   const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-  try {
-    for await (const chunk of source) yield* scanner.push(decoder.decode(chunk, { stream: true }));
-    yield* scanner.push(decoder.decode());
-  } catch (err) {
-    if (err instanceof TypeError) throw new JsonStreamError("The file is not valid UTF-8");
-    throw err;
-  }
+  const decode = (chunk?: Uint8Array) => {
+    try {
+      return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    } catch {
+      throw new JsonStreamError("The file is not valid UTF-8");
+    }
+  };
+  for await (const chunk of source) yield* scanner.push(decode(chunk));
+  yield* scanner.push(decode());
   yield* scanner.end();
 }

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import type { AppEnv } from "../context.ts";
 import { jsonError } from "../errors.ts";
+import { discardRest } from "../body.ts";
 import { errorResponses, jsonResponse } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { admin, requireAccount } from "./account-auth.ts";
@@ -23,6 +24,8 @@ import type { DayActivity } from "../../types.ts";
 export const accountDataRoutes = new Hono<AppEnv>();
 
 const TAGS = ["Account"];
+/** How much of a refused import file is still read (and dropped) so the client gets the 400. */
+const MAX_DISCARD_BYTES = 256 * 1_048_576;
 const AUTH_NOTE = "Authenticated by the dashboard's sign-in cookie or an API key.";
 /** Heartbeats per page read from the activity store while exporting. */
 export const EXPORT_PAGE_SIZE = 2000;
@@ -118,7 +121,7 @@ accountDataRoutes.post(
     const counts = emptyCounts();
     let format: ImportFormat | null = null;
     const items = (async function* () {
-      for await (const item of jsonItems(stream, Object.values(IMPORT_PATHS))) {
+      for await (const item of jsonItems(stream.values({ preventCancel: true }), Object.values(IMPORT_PATHS))) {
         format ??= formatOfPath(item.path);
         yield item.value;
       }
@@ -127,6 +130,7 @@ accountDataRoutes.post(
       await importAll(activity, user, items, now, null, counts);
     } catch (err) {
       if (!(err instanceof JsonStreamError)) throw err;
+      await discardRest(stream, MAX_DISCARD_BYTES);
       const kept = counts.created + counts.duplicates;
       return jsonError(c, 400, `${err.message}. ${kept} heartbeats before the error were imported (${counts.created} new); importing again is safe.`);
     }

@@ -19,30 +19,29 @@ import { errorResponses, jsonResponse, pathParameter } from "../openapi-schemas.
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { admin, requireAccount } from "./account-auth.ts";
 import { jobSchema, jobView, jsonBody, readSmallJson } from "./account-views.ts";
-import { emptyCounts, importBatch } from "../../accounts/import.ts";
-import { MAX_BATCH_SIZE } from "../../heartbeat/index.ts";
-import {
-  RemoteImportError,
-  RemoteServer,
-  STEP_MAX_DAYS,
-  STEP_MAX_HEARTBEATS,
-  STEP_MAX_MS,
-  importPlan,
-  normaliseBaseUrl,
-  type FetchFn,
-} from "../../accounts/remote-import.ts";
-import { toImportable } from "../../accounts/import.ts";
+import { emptyCounts } from "../../accounts/import.ts";
+import { RemoteImportError, RemoteServer, STEP_MAX_DAYS, STEP_MAX_HEARTBEATS, STEP_MAX_MS, importPlan, normaliseBaseUrl } from "../../accounts/remote-import.ts";
+import { decodeCursor, encodeCursor } from "../../accounts/remote-cursor.ts";
+import { pullStep } from "../../accounts/remote-step.ts";
 import { addDays, dayOf } from "../../time/zone.ts";
 import type { ImportJob } from "../../accounts/ports.ts";
+import type { Outbound } from "../../net/safe-fetch.ts";
 
 export const accountImportRoutes = new Hono<AppEnv>();
 
 const TAGS = ["Account"];
 const AUTH_NOTE = "Needs a sign-in session or a full-access key.";
-const remoteProblem = jsonResponse("The remote server could not be used (unreachable, refused the key, or answered unexpectedly); the message says which.", z.object({ error: z.string() }));
+const remoteProblem = jsonResponse(
+  'The remote server could not be used: "Could not connect to the server" for every failure to reach it (also an address the policy refuses: loopback, private, metadata), or what it answered (refused key, rate limit, an error status, not JSON, an answer too large).',
+  z.object({ error: z.string() }),
+);
 const keyBody = jsonBody("The API key on the remote server (never stored).", { type: "object", required: ["api_key"], properties: { api_key: { type: "string" } } });
 
-const remoteFetch: FetchFn = (input, init) => fetch(input, init);
+/** The platform's fetch and resolver for user-given URLs (always used through the address policy). */
+function outboundOf(c: AppContext): Outbound | null {
+  return c.var.ports.outbound ?? null;
+}
+const NO_OUTBOUND = "Importing from another server is not available on this platform";
 
 function remoteKey(body: Record<string, unknown>): string | null {
   const key = body.api_key;
@@ -57,7 +56,7 @@ accountImportRoutes.post(
     description: `\`url\`: the server's API base (e.g. https://wakatime.com/api/v1, https://wakapi.dev/api/compat/wakatime/v1); \`api_key\`: your key there. Checks both, then creates the job; call its step route until done. ${AUTH_NOTE}`,
     security: API_KEY_SECURITY,
     requestBody: jsonBody("Server and key.", { type: "object", required: ["url", "api_key"], properties: { url: { type: "string" }, api_key: { type: "string" } } }),
-    responses: { 201: jsonResponse("The job.", z.object({ data: jobSchema })), ...errorResponses(400, 401, 403), 422: remoteProblem },
+    responses: { 201: jsonResponse("The job.", z.object({ data: jobSchema })), ...errorResponses(400, 401, 403, 501), 422: remoteProblem },
   }),
   requireAccount("write"),
   async (c) => {
@@ -66,7 +65,9 @@ accountImportRoutes.post(
     const key = remoteKey(body);
     if (!url.ok || !key) return jsonError(c, 400, [url.ok ? null : url.error, key ? null : "api_key: required, your API key on that server"].filter(Boolean).join("; "));
     const user = c.var.auth.user;
-    const remote = new RemoteServer(url.value, key, remoteFetch);
+    const outbound = outboundOf(c);
+    if (!outbound) return jsonError(c, 501, NO_OUTBOUND);
+    const remote = new RemoteServer(url.value, key, outbound);
     let firstDay: string | null;
     let lookups;
     try {
@@ -126,7 +127,7 @@ accountImportRoutes.post(
     security: API_KEY_SECURITY,
     parameters: [pathParameter("id", "The job's id.")],
     requestBody: keyBody,
-    responses: { 200: jsonResponse("The job after this step.", z.object({ data: jobSchema })), ...errorResponses(400, 401, 403, 404), 409: jsonResponse("Another step of this job is running.", z.object({ error: z.string() })), 422: remoteProblem },
+    responses: { 200: jsonResponse("The job after this step.", z.object({ data: jobSchema })), ...errorResponses(400, 401, 403, 404, 501), 409: jsonResponse("Another step of this job is running.", z.object({ error: z.string() })), 422: remoteProblem },
   }),
   requireAccount("write"),
   async (c) => {
@@ -138,54 +139,37 @@ accountImportRoutes.post(
     const job = await accounts.findImportJob(user.id, c.req.param("id"));
     if (!job) return jsonError(c, 404, "No such import");
     if (job.status !== "running" || job.nextDay === null) return c.json({ data: jobView(job) });
+    if (!outboundOf(c)) return jsonError(c, 501, NO_OUTBOUND);
     const result = await step(c, job, key);
     if ("error" in result) return jsonError(c, result.status, result.error);
     return c.json({ data: jobView(result.job) });
   },
 );
 
-/** Pulls days from `job.nextDay` within the step's budget and records the new cursor. */
+/** Pulls from the job's cursor within the step's budget and records the new cursor. */
 async function step(c: AppContext, job: ImportJob, key: string): Promise<{ job: ImportJob } | { error: string; status: 409 | 422 }> {
   const { accounts } = admin(c);
-  const { activity } = c.var.ports;
   const user = c.var.auth.user;
-  const remote = new RemoteServer(job.baseUrl, key, remoteFetch);
-  const started = Date.now();
+  const remote = new RemoteServer(job.baseUrl, key, outboundOf(c)!);
   const counts = emptyCounts();
-  let day = job.nextDay!;
-  let days = 0;
-  let failure: string | null = null;
-  try {
-    while (day <= job.lastDay && days < STEP_MAX_DAYS && counts.received < STEP_MAX_HEARTBEATS && Date.now() - started < STEP_MAX_MS) {
-      for await (const page of remote.heartbeatPagesOn(day)) {
-        const beats = page.map((hb) => toImportable(hb, job.lookups));
-        for (let i = 0; i < beats.length; i += MAX_BATCH_SIZE) {
-          await importBatch(activity, user, beats.slice(i, i + MAX_BATCH_SIZE), c.var.ports.now(), counts);
-        }
-      }
-      day = addDays(day, 1);
-      days++;
-    }
-  } catch (err) {
-    if (!(err instanceof RemoteImportError)) throw err;
-    failure = err.message;
-  }
-  const done = day > job.lastDay;
+  const from = decodeCursor(job.nextDay!);
+  const outcome = await pullStep({ remote, activity: c.var.ports.activity, user, lookups: job.lookups, from, lastDay: job.lastDay, now: c.var.ports.now, counts });
+  const nextDay = outcome.cursor === null ? null : encodeCursor(outcome.cursor);
   const updated = await accounts.updateImportJob(
     user.id,
     job.id,
     {
-      nextDay: done ? null : day,
-      status: done ? "done" : "running",
-      daysDone: job.daysDone + days,
+      nextDay,
+      status: nextDay === null ? "done" : "running",
+      daysDone: job.daysDone + outcome.daysDone,
       heartbeatsReceived: job.heartbeatsReceived + counts.received,
       heartbeatsCreated: job.heartbeatsCreated + counts.created,
       heartbeatsRejected: job.heartbeatsRejected + counts.rejected,
-      error: failure,
+      error: outcome.failure,
     },
     job.nextDay,
   );
   if (!updated) return { error: "Another step of this import ran at the same time; ask for its progress and go on", status: 409 };
-  if (failure) return { error: `${failure} (the import stopped at ${day}; send the step again to resume)`, status: 422 };
+  if (outcome.failure) return { error: `${outcome.failure} (the import stopped at ${outcome.cursor?.day ?? from.day}; send the step again to resume)`, status: 422 };
   return { job: updated };
 }

@@ -8,6 +8,7 @@ import { ApiError } from "../errors.ts";
 import type { User } from "../../ports.ts";
 import type { ApiKeyInfo, ImportJob, RecomputeProgress } from "../../accounts/ports.ts";
 import type { ImportCounts } from "../../accounts/import.ts";
+import { cursorDay } from "../../accounts/remote-cursor.ts";
 
 /** Account bodies are small (settings, a label, an URL): 16 KiB is plenty. */
 export const MAX_ACCOUNT_BODY_BYTES = 16_384;
@@ -56,7 +57,7 @@ export function jobView(j: ImportJob) {
     status: j.status,
     first_day: j.firstDay,
     last_day: j.lastDay,
-    next_day: j.nextDay,
+    next_day: cursorDay(j.nextDay),
     days_done: j.daysDone,
     days_total: j.daysTotal,
     heartbeats_received: j.heartbeatsReceived,

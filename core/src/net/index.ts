@@ -1,0 +1,3 @@
+export * from "./address-policy.ts";
+export * from "./safe-fetch.ts";
+export * from "./capped-body.ts";
