@@ -135,6 +135,16 @@ export const importResultSchema = z.object({
   first_day: z.string().nullable(),
   last_day: z.string().nullable(),
   total_seconds: z.number().meta({ description: "Coding time of the imported days (first_day..last_day) after the import." }),
+  restored: z
+    .object({
+      settings: z.boolean(),
+      sharing: z.boolean(),
+      goals_added: z.number().int(),
+      goals_existing: z.number().int(),
+      goals_skipped: z.number().int().meta({ description: "Not added: the account has the most goals allowed." }),
+    })
+    .optional()
+    .meta({ description: "Kodo exports only: what the file restored besides heartbeats (false/0: already equal)." }),
 });
 
 export function jsonBody(description: string, schema: Record<string, unknown>) {
