@@ -106,7 +106,7 @@ describe("export and import", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-link").click()]);
     expect(download.suggestedFilename()).toMatch(/^kodo-export-kim-e2e-\d{4}-\d{2}-\d{2}\.json$/);
     const doc = JSON.parse(await readFile((await download.path())!, "utf8"));
-    expect(doc).toMatchObject({ format: "kodo-export", version: 1, user: { email: EMAIL, username: "kim-e2e" }, heartbeat_count: 5 });
+    expect(doc).toMatchObject({ format: "kodo-export", version: 2, user: { email: EMAIL, username: "kim-e2e" }, heartbeat_count: 5 });
     expect(doc.heartbeats.map((h: { entity: string }) => h.entity)).toEqual([0, 1, 2, 3, 4].map((i) => `${SECRET_PATH}/main${i}.ts`));
     expect(doc.heartbeats[0]).toMatchObject({ project: "secret-project", language: "TypeScript", editor: "VS Code", operating_system: "Linux" });
   });
