@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startWorker } from "../../scripts/local-worker.mjs";
 import { d1Rows } from "./site-stack.ts";
+import { expectCachedAndShared, expectNothingVisible, publicReadUrls } from "../test/public-cache-checks.ts";
 
 let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
 let persistTo: string;
@@ -76,15 +77,6 @@ async function beats(key: string, start: number, count: number): Promise<void> {
   expect(res.status).toBe(201);
 }
 
-const urls = (u: string) => [
-  `/api/badge/${u}/last_7_days.svg`,
-  `/api/badge/${u}/last_7_days.svg?project=kodo&style=flat-square`,
-  `/api/badge/${u}/last_7_days.json`,
-  `/api/activity/${u}.svg?theme=dark`,
-  `/api/public/users/${u}/stats/last_7_days`,
-  `/api/public/users/${u}`,
-];
-
 const get = (p: string) => fetch(`${base}${p}`);
 
 async function leaders(): Promise<{ username: string; seconds: number }[]> {
@@ -111,26 +103,8 @@ async function flushed(username: string, seconds: number): Promise<void> {
 
 const onBoard = async (username: string) => (await leaders()).find((e) => e.username === username)?.seconds;
 
-async function expectCached(u: string): Promise<void> {
-  for (const url of urls(u)) {
-    const first = await get(url);
-    expect(first.status, url).toBe(200);
-    const text = await first.text();
-    expect(text, url).not.toMatch(/private/i);
-    const second = await get(url);
-    expect(second.headers.get("x-kodo-cache"), url).toBe("hit");
-    expect(await second.text(), url).toBe(text);
-  }
-}
-
 async function expectGone(u: string): Promise<void> {
-  for (const url of urls(u)) {
-    const res = await get(url);
-    const text = await res.text();
-    if (url.startsWith("/api/public/")) expect(res.status, url).toBe(404);
-    else expect(text, url).toMatch(/private/i);
-    expect(res.headers.get("x-kodo-cache"), url).toBeNull();
-  }
+  await expectNothingVisible(get, u);
   expect((await leaders()).map((e) => e.username)).not.toContain(u);
 }
 
@@ -141,7 +115,7 @@ describe("purging every cache that holds a user, against a real worker", () => {
     await flushed(s.username, 1800);
     await write(s, "PATCH", "/api/kodo/sharing", { publicProfile: true, leaderboards: true, projects: "public" });
     expect(await onBoard(s.username)).toBe(1800);
-    await expectCached(s.username);
+    await expectCachedAndShared(get, s.username);
 
     await write(s, "PATCH", "/api/kodo/sharing", { publicProfile: false, leaderboards: false });
     await expectGone(s.username);
@@ -163,7 +137,7 @@ describe("purging every cache that holds a user, against a real worker", () => {
       await flushed(s.username, 1800);
       await write(s, "PATCH", "/api/kodo/sharing", { publicProfile: true, leaderboards: true, projects: "public" });
       expect(await onBoard(s.username)).toBe(1800);
-      await expectCached(s.username);
+      await expectCachedAndShared(get, s.username);
     }
     expect((await fetch(`${base}/api/v1/users/current`, { headers: { authorization: `Basic ${btoa(gone.key)}` } })).status).toBe(200);
 
@@ -171,7 +145,7 @@ describe("purging every cache that holds a user, against a real worker", () => {
     expect(del.status).toBe(200);
     await expectGone(gone.username);
     expect((await fetch(`${base}/api/v1/users/current`, { headers: { authorization: `Basic ${btoa(gone.key)}` } })).status).toBe(401);
-    for (const url of urls(stays.username)) expect((await get(url)).headers.get("x-kodo-cache"), url).toBe("hit");
+    for (const url of publicReadUrls(stays.username)) expect((await get(url)).headers.get("x-kodo-cache"), url).toBe("hit");
     expect((await leaders()).map((e) => e.username)).toContain(stays.username);
   });
 });

@@ -10,6 +10,13 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { call, freshStorage, stubFor } from "./helpers.ts";
 import { minutes, send } from "./public-fixtures.ts";
 import { asSession, signIn, type SignedIn } from "./sign-in-helpers.ts";
+import { expectCachedAndShared as cachedAndShared, expectNothingVisible as nothingVisible, publicReadUrls } from "./public-cache-checks.ts";
+
+const expectCachedAndShared = async (username: string) => {
+  await cachedAndShared(call, username);
+  expect(await leaders()).toContain(username);
+};
+const expectNothingVisible = (username: string) => nothingVisible(call, username);
 
 beforeEach(freshStorage);
 
@@ -35,44 +42,9 @@ async function patchSharing(key: string, change: Record<string, unknown>) {
   expect(res.status, await res.clone().text()).toBe(200);
 }
 
-/** Every cached public read of the user (and the project-filtered badge). */
-const publicUrls = (username: string) => [
-  `/api/badge/${username}/last_7_days.svg`,
-  `/api/badge/${username}/last_7_days.svg?project=kodo&style=for-the-badge&label=x`,
-  `/api/badge/${username}/last_7_days.json`,
-  `/api/activity/${username}.svg`,
-  `/api/public/users/${username}/stats/last_7_days`,
-  `/api/public/users/${username}`,
-];
-
 async function leaders(): Promise<string[]> {
   const body = (await (await call("/api/v1/leaders")).json()) as { data: { user: { username: string } }[] };
   return body.data.map((d) => d.user.username);
-}
-
-/** Fetches each URL twice: shared (200, says 30 mins where it can) and the second from the cache. */
-async function expectCachedAndShared(username: string): Promise<void> {
-  for (const url of publicUrls(username)) {
-    const first = await call(url);
-    expect(first.status, url).toBe(200);
-    const text = await first.text();
-    expect(text, url).not.toMatch(/private/i);
-    const second = await call(url);
-    expect(second.headers.get("x-kodo-cache"), url).toBe("hit");
-    expect(await second.text(), url).toBe(text);
-  }
-  expect(await leaders()).toContain(username);
-}
-
-/** The very next request of each answers "private"/404, from no cache. */
-async function expectNothingVisible(username: string): Promise<void> {
-  for (const url of publicUrls(username)) {
-    const res = await call(url);
-    const text = await res.text();
-    expect(res.headers.get("x-kodo-cache"), url).toBeNull();
-    if (url.includes("/api/public/")) expect(res.status, url).toBe(404);
-    else expect(text, url).toMatch(/private/i);
-  }
 }
 
 describe("a change to what is public shows at the very next request", () => {
@@ -143,7 +115,7 @@ describe("a change to what is public shows at the very next request", () => {
     expect((await call("/api/v1/users/current", { key: u.key })).status).toBe(401);
     expect((await call("/api/v1/users/current/heartbeats.bulk", { method: "POST", key: u.key, body: JSON.stringify([]) })).status).toBe(401);
     // The other user's cached answers are untouched.
-    for (const url of publicUrls(other.username)) expect((await call(url)).headers.get("x-kodo-cache"), url).toBe("hit");
+    for (const url of publicReadUrls(other.username)) expect((await call(url)).headers.get("x-kodo-cache"), url).toBe("hit");
     expect(await leaders()).toContain(other.username);
   });
 

@@ -65,7 +65,8 @@ export async function relationsOf(ports: Ports, accounts: AccountAdmin, user: Us
   };
 }
 
-function exportedJob(j: ImportJob) {
+/** An import job in snake_case, as exported (and, without lookups, as the imports API shows it). */
+export function exportedJob(j: ImportJob) {
   return {
     id: j.id,
     base_url: j.baseUrl,

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import type { User } from "../../ports.ts";
 import type { ApiKeyInfo, ImportJob, RecomputeProgress } from "../../accounts/ports.ts";
+import { exportedJob } from "../../accounts/export-relations.ts";
 import type { ImportCounts } from "../../accounts/import.ts";
 
 /** Account bodies are small (settings, a label, an URL): 16 KiB is plenty. */
@@ -50,22 +51,8 @@ export function progressView(p: RecomputeProgress | null) {
 }
 
 export function jobView(j: ImportJob) {
-  return {
-    id: j.id,
-    url: j.baseUrl,
-    status: j.status,
-    first_day: j.firstDay,
-    last_day: j.lastDay,
-    next_day: j.nextDay,
-    days_done: j.daysDone,
-    days_total: j.daysTotal,
-    heartbeats_received: j.heartbeatsReceived,
-    heartbeats_created: j.heartbeatsCreated,
-    heartbeats_rejected: j.heartbeatsRejected,
-    error: j.error,
-    created_at: j.createdAt,
-    updated_at: j.updatedAt,
-  };
+  const { base_url: url, lookups: _lookups, ...rest } = exportedJob(j);
+  return { ...rest, url };
 }
 
 export function countsView(c: ImportCounts) {
