@@ -233,7 +233,9 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
       const text = await res.text();
       expect(text).not.toContain(u.key);
       const doc = JSON.parse(text);
-      expect(doc).toMatchObject({ format: "kodo-export", version: 1, settings: { time_zone: "UTC", keystroke_timeout_minutes: 15 } });
+      expect(doc).toMatchObject({ format: "kodo-export", version: 2, settings: { time_zone: "UTC", keystroke_timeout_minutes: 15 } });
+      // A user without goals, friends, teams or import jobs (and a platform without them: AWS) has empty lists.
+      expect(doc).toMatchObject({ goals: [], friends: { friends: [], requests_sent: [], requests_received: [] }, teams: [], import_jobs: [] });
       expect(doc.api_keys.length).toBeGreaterThanOrEqual(1);
       expect(doc.heartbeat_count).toBe(beats.length);
       expect(doc.heartbeats.map((h: { time: number; project: string }) => [h.time, h.project])).toEqual(beats.map((b) => [b.time, b.project]));

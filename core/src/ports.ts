@@ -36,6 +36,12 @@ export interface AccountStore {
   findByKeyHash(keyHash: string): Promise<AuthenticatedKey | null>;
   /** Creates the user with this key when missing (the local `dev` account); idempotent. */
   ensureUserWithKey(input: { username: string; keyHash: string; label: string; timeZone: string }): Promise<User>;
+  /**
+   * Drops this process's cached key look-ups of the user (they carry the user's profile and
+   * settings). Called by the cache fan-out (http/user-caches.ts); optional for stores that
+   * cache nothing.
+   */
+  forgetUser?(userId: string): void;
 }
 
 /** Result of storing one valid heartbeat. */
@@ -121,6 +127,12 @@ export interface SharingSettings {
 export interface PublicUser {
   user: User;
   sharing: SharingSettings;
+  /**
+   * The user's cache generation: part of every cache key of their public reads, and changed
+   * by `PublicDirectory.bumpCacheVersion` on every change to what is public, so that one bump
+   * makes every old cached answer unreachable, in every data centre at once.
+   */
+  cacheVersion: string;
 }
 
 /** Public reads by username (badges, public JSON). */
@@ -131,6 +143,11 @@ export interface PublicDirectory {
    * private user's existence is never revealed.
    */
   findPublicUser(username: string): Promise<PublicUser | null>;
+  /**
+   * Gives the user a new cache generation (a no-op for users without sharing settings: they
+   * are private, nothing of theirs is cached). Only the cache fan-out calls this.
+   */
+  bumpCacheVersion(userId: string): Promise<void>;
 }
 
 /**

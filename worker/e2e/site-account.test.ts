@@ -107,9 +107,23 @@ describe("export and import", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-link").click()]);
     expect(download.suggestedFilename()).toMatch(/^kodo-export-kim-e2e-\d{4}-\d{2}-\d{2}\.json$/);
     const doc = JSON.parse(await readFile((await download.path())!, "utf8"));
-    expect(doc).toMatchObject({ format: "kodo-export", version: 1, user: { email: EMAIL, username: "kim-e2e" }, heartbeat_count: 5 });
+    expect(doc).toMatchObject({ format: "kodo-export", version: 2, user: { email: EMAIL, username: "kim-e2e" }, heartbeat_count: 5 });
     expect(doc.heartbeats.map((h: { entity: string }) => h.entity)).toEqual([0, 1, 2, 3, 4].map((i) => `${SECRET_PATH}/main${i}.ts`));
     expect(doc.heartbeats[0]).toMatchObject({ project: "secret-project", language: "TypeScript", editor: "VS Code", operating_system: "Linux" });
+
+    // Imported back with a goal and sharing added: the page says what the export restored; again, nothing new.
+    const edited = path.join(tmp, "kodo-export-edited.json");
+    await writeFile(edited, JSON.stringify({ ...doc, sharing: { public_profile: false, leaderboards: true }, goals: [{ period: "day", seconds: 1800, project: null, language: null }] }));
+    for (const [round, restored] of [[1, "Restored sharing and 1 goal from the export."], [2, null]] as const) {
+      await gotoReady(page, `${stack.siteUrl}/account/data`);
+      await page.getByLabel("JSON file").setInputFiles(edited);
+      await page.getByRole("button", { name: "Import", exact: true }).click();
+      const result = page.getByTestId("import-result");
+      await result.waitFor();
+      expect(await result.textContent(), `round ${round}`).toContain("Imported a Kodo export: 0 new heartbeats, 5 already here, 0 refused.");
+      if (restored) expect(await page.getByTestId("import-restored").textContent()).toBe(restored);
+      else expect(await page.getByTestId("import-restored").count()).toBe(0);
+    }
   });
 
   it("imports a WakaTime data dump and shows the totals", async () => {

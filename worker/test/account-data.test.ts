@@ -61,7 +61,7 @@ describe("export", () => {
     for (let i = 0; i < beats.length; i += 1000) expect((await postBeats(key, beats.slice(i, i + 1000))).status).toBe(201);
 
     const doc = await exportOf({ headers: { cookie: s.cookie } });
-    expect(doc).toMatchObject({ format: "kodo-export", version: 1, user: { id: s.userId, email: s.email, username: s.username }, settings: { time_zone: "UTC", keystroke_timeout_minutes: 15 } });
+    expect(doc).toMatchObject({ format: "kodo-export", version: 2, user: { id: s.userId, email: s.email, username: s.username }, settings: { time_zone: "UTC", keystroke_timeout_minutes: 15 } });
     expect(doc.identities).toEqual([{ provider: "email", created_at: expect.any(String) }]);
     expect(doc.sharing).toBeNull();
     expect(doc.api_keys).toHaveLength(1);
@@ -88,7 +88,8 @@ describe("export", () => {
     await env.DB.prepare("INSERT INTO user_sharing (user_id, public_profile, projects) VALUES (?, 1, 'alias')").bind(s.userId).run();
     const doc = await exportOf({ key: read });
     expect(doc.user.id).toBe(s.userId);
-    expect(doc.sharing).toMatchObject({ public_profile: 1, projects: "alias", history_days: 365 });
+    expect(doc.sharing).toMatchObject({ public_profile: true, leaderboards: false, projects: "alias", history_days: 365 });
+    expect(doc.sharing).not.toHaveProperty("updated_at");
     expect((await call("/api/kodo/account/export")).status).toBe(401);
   });
 });

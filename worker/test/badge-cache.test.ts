@@ -17,7 +17,7 @@ async function deleteFromD1(userId: string) {
 }
 
 describe("edge cache for public reads", () => {
-  it("answers a repeated badge request from the cache, without reading D1", async () => {
+  it("answers a repeated badge request from the cache, without reading the user's days", async () => {
     const u = await aSharingUser({ publicProfile: true, projects: "public" });
     await send(u.key, minutes(T, 31, { project: "kodo" }));
     const url = `/api/badge/${u.username}/2026-10.svg?project=kodo&style=flat-square`;
@@ -26,24 +26,33 @@ describe("edge cache for public reads", () => {
     const body = await first.text();
     expect(body).toContain("30 mins");
 
-    // With the user gone from D1, only the cache can still know their total.
-    await deleteFromD1(u.id);
+    // Twenty more minutes: only the cache can still say 30 (new activity waits for the TTL).
+    await send(u.key, minutes(T + 31 * 60, 20, { project: "kodo" }));
     const second = await call(url);
     expect(second.status).toBe(200);
     expect(second.headers.get("x-kodo-cache")).toBe("hit");
     expect(second.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
     expect(second.headers.get("content-security-policy")).toBe("default-src 'none'; style-src 'unsafe-inline'");
     expect(second.headers.get("access-control-allow-origin")).toBe("*");
+    // Browsers and proxies must ask again: only Kodo's own cache, which deletion purges, keeps it.
+    expect(second.headers.get("cache-control")).toBe("public, no-cache");
     expect(await second.text()).toBe(body);
 
     // Parameter order and unknown parameters (cache-busters) map to the same entry...
     const reordered = await call(`/api/badge/${u.username}/2026-10.svg?style=flat-square&v=123&project=kodo`);
     expect(reordered.headers.get("x-kodo-cache")).toBe("hit");
     expect(await reordered.text()).toBe(body);
-    // ...while a different badge is built now, from D1, where the user no longer is.
+    // ...while a different badge is built now, with the new minutes.
     const other = await call(`/api/badge/${u.username}/2026-10.svg?project=kodo&style=flat`);
     expect(other.headers.get("x-kodo-cache")).toBe("miss");
-    expect(await other.text()).toContain("private");
+    expect(await other.text()).toContain("50 mins");
+
+    // The user gone from D1 by any path (another isolate, another data centre): the very next
+    // request no longer finds them, whatever this cache still holds.
+    await deleteFromD1(u.id);
+    const gone = await call(url);
+    expect(gone.headers.get("x-kodo-cache")).toBeNull();
+    expect(await gone.text()).toContain("private");
   });
 
   it("caches the endpoint JSON, the activity map and the public stats the same way", async () => {
@@ -58,13 +67,18 @@ describe("edge cache for public reads", () => {
       expect(res.headers.get("x-kodo-cache"), url).toBe("miss");
       before.push(await res.text());
     }
-    await deleteFromD1(u.id);
+    await send(u.key, minutes(T + 3600, 21));
     for (const [i, url] of urls.entries()) {
       const res = await call(url);
       expect(res.headers.get("x-kodo-cache"), url).toBe("hit");
       expect(await res.text(), url).toBe(before[i]);
     }
-    expect((await call(`/api/public/users/${u.username}/stats/2026-09`)).status).toBe(404);
+    await deleteFromD1(u.id);
+    for (const url of urls) {
+      const res = await call(url);
+      expect(res.headers.get("x-kodo-cache"), url).toBeNull();
+      expect(res.status === 404 || (await res.text()).includes("private"), url).toBe(true);
+    }
   });
 
   it("does not cache refusals", async () => {
@@ -72,9 +86,12 @@ describe("edge cache for public reads", () => {
     const bad = await call(`/api/badge/${u.username}/2026-10.svg?color=nope`);
     expect(bad.status).toBe(400);
     expect(bad.headers.get("x-kodo-cache")).toBeNull();
+    // Unknown and private users are never answered from the cache (sharing turned on shows at once).
     const missing = await call(`/api/public/users/nobody-here/stats/2026-10`);
     expect(missing.status).toBe(404);
-    expect(missing.headers.get("x-kodo-cache")).toBe("miss");
-    expect((await call(`/api/public/users/nobody-here/stats/2026-10`)).headers.get("x-kodo-cache")).toBe("miss");
+    expect(missing.headers.get("x-kodo-cache")).toBeNull();
+    expect(missing.headers.get("cache-control")).toBe("no-store");
+    const privateBadge = await call(`/api/badge/nobody-here/2026-10.svg`);
+    expect(privateBadge.headers.get("x-kodo-cache")).toBeNull();
   });
 });

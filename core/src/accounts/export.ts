@@ -9,9 +9,11 @@ import type { StoredHeartbeat, User } from "../ports.ts";
 import type { DayActivity, Session } from "../types.ts";
 import type { ApiKeyInfo } from "./ports.ts";
 import { toWireHeartbeat } from "../wakatime/v1/heartbeat.ts";
+import type { ExportedRelations } from "./export-relations.ts";
 
 export const EXPORT_FORMAT = "kodo-export";
-export const EXPORT_VERSION = 1;
+/** 2: adds goals, friends, teams and import_jobs; sharing with true/false instead of 1/0. */
+export const EXPORT_VERSION = 2;
 
 export interface ExportSources {
   user: User;
@@ -20,6 +22,8 @@ export interface ExportSources {
   identities: { provider: string; createdAt: string }[];
   /** Sharing settings as stored; null = never set (everything private). */
   sharing: Record<string, unknown> | null;
+  /** Goals, friends, teams, import jobs (export-relations.ts). */
+  relations: ExportedRelations;
   exportedAt: string;
   /** The user's days in order, e.g. a month at a time. */
   days: AsyncIterable<DayActivity[]>;
@@ -70,9 +74,26 @@ function exportedDay(d: DayActivity) {
 
 const ABOUT =
   "Everything Kodo holds about this user: profile, settings, API keys (metadata only: keys are stored hashed and never exported), " +
-  "sign-in identities, sharing settings (null: never set, all private), per-day activity (sessions and totals, derived from the heartbeats with the settings above) and the raw heartbeats. " +
+  "sign-in identities, sharing settings (null: never set, all private), goals, friends and friend requests (the other users' usernames only), " +
+  "teams (own role and projects; members of teams the user owns), import jobs (status and cursor; remote keys are never stored), " +
+  "per-day activity (sessions and totals, derived from the heartbeats with the settings above) and the raw heartbeats. " +
   "Times: *_at fields are ISO-8601 UTC; time/start/end are epoch seconds; dates are days in settings.time_zone. " +
-  "Import this file into any Kodo (Account > Data > Import) to restore the heartbeats; days are recomputed from them.";
+  "Import this file into any Kodo (Account > Data > Import) to restore the heartbeats, settings, sharing and goals; days are recomputed from them. " +
+  "Friends and teams are not re-created: that needs the other users' consent.";
+
+/** Sharing columns stored as 0/1 (D1 booleans), exported as true/false. */
+const SHARING_BOOLEANS = new Set(["public_profile", "leaderboards", "languages", "editors", "operating_systems", "machines"]);
+
+/** The stored sharing row as exported: booleans as booleans, without the cache generation. */
+function exportedSharing(row: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (row === null) return null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (k === "updated_at") continue;
+    out[k] = SHARING_BOOLEANS.has(k) && typeof v === "number" ? v !== 0 : v;
+  }
+  return out;
+}
 
 /** The document's text, piece by piece (each piece is small). */
 export async function* exportChunks(src: ExportSources): AsyncGenerator<string> {
@@ -86,7 +107,8 @@ export async function* exportChunks(src: ExportSources): AsyncGenerator<string> 
     settings: { time_zone: u.timeZone, keystroke_timeout_minutes: u.keystrokeTimeoutMinutes },
     api_keys: src.keys.map((k) => ({ id: k.id, label: k.label, scope: k.scope, hint: k.hint, created_at: k.createdAt, last_used_at: k.lastUsedAt })),
     identities: src.identities.map((i) => ({ provider: i.provider, created_at: i.createdAt })),
-    sharing: src.sharing,
+    sharing: exportedSharing(src.sharing),
+    ...src.relations,
   };
   // The head's closing brace is replaced by the streamed arrays.
   yield JSON.stringify(head, null, 1).replace(/\n}$/, ",\n");

@@ -89,25 +89,30 @@ export async function importBatch(activity: ActivityStore, user: User, batch: un
   }
 }
 
-/** Imports a stream of items, batch by batch; memory stays at one batch. */
+/**
+ * Imports a stream of items, batch by batch; memory stays at one batch. `user` may be a
+ * function: each batch then goes to its current answer (a Kodo export's restored settings
+ * replace the user while the file streams).
+ */
 export async function importAll(
   activity: ActivityStore,
-  user: User,
+  user: User | (() => User),
   items: AsyncIterable<unknown>,
   nowSeconds: number,
   lookups: RemoteLookups | null = null,
   /** Pass your own to read partial counts when the stream fails half-way. */
   counts: ImportCounts = emptyCounts(),
 ): Promise<ImportCounts> {
+  const userNow = typeof user === "function" ? user : () => user;
   let batch: unknown[] = [];
   for await (const item of items) {
     batch.push(toImportable(item, lookups));
     if (batch.length >= MAX_BATCH_SIZE) {
-      await importBatch(activity, user, batch, nowSeconds, counts);
+      await importBatch(activity, userNow(), batch, nowSeconds, counts);
       batch = [];
     }
   }
-  await importBatch(activity, user, batch, nowSeconds, counts);
+  await importBatch(activity, userNow(), batch, nowSeconds, counts);
   return counts;
 }
 

@@ -94,7 +94,8 @@ export interface AccountAdmin {
   createImportJob(userId: string, job: Pick<ImportJob, "baseUrl" | "firstDay" | "lastDay" | "daysTotal">): Promise<ImportJob>;
   /** The user's job, or null (also for another user's job id). */
   findImportJob(userId: string, jobId: string): Promise<ImportJob | null>;
-  listImportJobs(userId: string): Promise<ImportJob[]>;
+  /** The user's jobs, newest first: at most `limit` (default 50). */
+  listImportJobs(userId: string, limit?: number): Promise<ImportJob[]>;
   /**
    * Applies the change if the job's `nextDay` still equals `expectedNextDay` (two steps
    * running at once must not both advance it); null when the job is gone or moved on.

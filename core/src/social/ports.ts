@@ -73,6 +73,12 @@ export interface SocialStore {
   acceptFriend(fromId: string, toId: string): Promise<boolean>;
   /** Removes any link between the two users (friendship or request either way); false if none. */
   removeFriendLink(a: string, b: string): Promise<boolean>;
+  /**
+   * The version of the global board's membership: changes whenever a user joins or leaves it
+   * (opting in or out, account deleted) or a member's cache generation changes (their
+   * profile or sharing changed). Cached rankings are keyed on it.
+   */
+  leaderboardVersion(): Promise<string>;
   /** The time zones of users who could appear on a board (distinct values). */
   leaderboardTimeZones(userIds?: string[]): Promise<string[]>;
   leaderboardRows(query: LeaderboardQuery): Promise<LeaderboardRow[]>;

@@ -194,14 +194,14 @@ export function dynamoAccountAdmin(doc: Doc, table: string): AccountAdmin {
       return res.Item ? jobOf(res.Item as JobItem) : null;
     },
 
-    async listImportJobs(userId) {
+    async listImportJobs(userId, limit = 50) {
       const items = await queryAll<JobItem>(doc, {
         TableName: table,
         KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
         ExpressionAttributeValues: { ":pk": `USER#${userId}`, ":prefix": "JOB#" },
         ConsistentRead: true,
       });
-      return items.map(jobOf).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)).slice(0, 50);
+      return items.map(jobOf).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)).slice(0, limit);
     },
 
     async updateImportJob(userId, jobId, change, expectedNextDay) {

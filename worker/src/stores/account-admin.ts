@@ -147,8 +147,8 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
       return row ? jobOf(row) : null;
     },
 
-    async listImportJobs(userId) {
-      const rows = await db.select().from(importJobs).where(eq(importJobs.userId, userId)).orderBy(desc(importJobs.createdAt)).limit(50);
+    async listImportJobs(userId, limit = 50) {
+      const rows = await db.select().from(importJobs).where(eq(importJobs.userId, userId)).orderBy(desc(importJobs.createdAt)).limit(limit);
       return rows.map(jobOf);
     },
 

@@ -15,6 +15,11 @@ export function forgetKeyHash(keyHash: string): void {
   keyCache.delete(keyHash);
 }
 
+/** Drops the cached look-ups of one user's keys (the cache fan-out, core http/user-caches.ts). */
+export function forgetUserKeys(userId: string): void {
+  for (const [hash, entry] of keyCache) if (entry.value?.user.id === userId) keyCache.delete(hash);
+}
+
 /** Drops every cached key (after a change to settings that cached users carry). */
 export function clearKeyCache(): void {
   keyCache.clear();
@@ -23,6 +28,7 @@ export function clearKeyCache(): void {
 export function d1Accounts(d1: D1Database): AccountStore {
   const db = drizzle(d1);
   return {
+    forgetUser: forgetUserKeys,
     async findByKeyHash(keyHash) {
       const hit = keyCache.get(keyHash);
       if (hit && hit.expiresAt > Date.now()) return hit.value;

@@ -6,7 +6,7 @@
  */
 import type { LeaderboardRow, SocialStore, ZoneRange } from "@kodo/core/social";
 
-type LeaderboardReads = Pick<SocialStore, "leaderboardTimeZones" | "leaderboardRows" | "languagesOf">;
+type LeaderboardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardTimeZones" | "leaderboardRows" | "languagesOf">;
 
 /** Users on the board: opted-in users, or exactly the given ids (friends boards). */
 function candidates(userIds: string[] | undefined): { sql: string; bind: unknown[] } {
@@ -53,6 +53,15 @@ const ZR = `zr AS (SELECT json_extract(value, '$.z') AS tz, json_extract(value, 
 
 export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
   return {
+    async leaderboardVersion() {
+      // Members and the newest generation among them: joining, leaving (opting out: one fewer;
+      // a deleted account's row goes with it) and any member's bump (public-directory.ts) change it.
+      const row = await db
+        .prepare("SELECT count(*) AS n, max(updated_at) AS latest FROM user_sharing WHERE leaderboards = 1")
+        .first<{ n: number; latest: string | null }>();
+      return `${row?.n ?? 0}@${row?.latest ?? ""}`;
+    },
+
     async leaderboardTimeZones(userIds) {
       const c = candidates(userIds);
       const { results } = await db.prepare(`SELECT DISTINCT tz FROM (${c.sql})`).bind(...c.bind).all<{ tz: string }>();

@@ -6,6 +6,7 @@ import type { SharingSettings, User } from "@kodo/core";
 import type { FriendLink, FriendState, SocialStore } from "@kodo/core/social";
 import { d1LeaderboardReads } from "./social-leaderboard.ts";
 import { d1Goals } from "./social-goals.ts";
+import { NEXT_GENERATION } from "./public-directory.ts";
 
 /** What a user without a `user_sharing` row shares: the schema's defaults (all private). */
 export const PRIVATE_SHARING: SharingSettings = {
@@ -38,7 +39,7 @@ export function d1Social(db: D1Database): SocialStore {
            ON CONFLICT (user_id) DO UPDATE SET public_profile = excluded.public_profile, leaderboards = excluded.leaderboards,
              projects = excluded.projects, languages = excluded.languages, editors = excluded.editors,
              operating_systems = excluded.operating_systems, machines = excluded.machines,
-             history_days = excluded.history_days, updated_at = excluded.updated_at`,
+             history_days = excluded.history_days, updated_at = ${NEXT_GENERATION}`,
         )
         .bind(userId, +next.publicProfile, +next.leaderboards, next.projects, +next.languages, +next.editors, +next.operatingSystems, +next.machines, next.historyDays)
         .run();

@@ -14,8 +14,11 @@ import { API_KEY_SECURITY } from "../openapi.ts";
 import { admin, requireAccount } from "./account-auth.ts";
 import { countsView, importResultSchema } from "./account-views.ts";
 import { exportStream } from "../../accounts/export.ts";
+import { relationsOf } from "../../accounts/export-relations.ts";
 import { IMPORT_PATHS, emptyCounts, formatOfPath, importAll, type ImportFormat } from "../../accounts/import.ts";
 import { JsonStreamError, jsonItems } from "../../accounts/json-items.ts";
+import { applyPlan, emptyPlan, RESTORE_PATHS, RestoreError, takePart, type RestoreResult } from "../../accounts/import-restore.ts";
+import { purgeUserCaches } from "../user-caches.ts";
 import { addDays, dayOf } from "../../time/zone.ts";
 import type { ActivityStore, StoredHeartbeat, User } from "../../ports.ts";
 import type { ActivityAdmin } from "../../accounts/ports.ts";
@@ -39,7 +42,7 @@ accountDataRoutes.get(
     summary: "Export everything as JSON",
     description:
       "One JSON document (streamed): `format`, `version`, `exported_at`, `user`, `settings`, `api_keys` (metadata only), " +
-      "`identities`, `sharing`, `days` (per-day totals and sessions) and `heartbeats` (the raw log, WakaTime field names). " +
+      "`identities`, `sharing`, `goals`, `friends`, `teams`, `import_jobs`, `days` (per-day totals and sessions) and `heartbeats` (the raw log, WakaTime field names). " +
       `See README "Export format". ${AUTH_NOTE} Any key, read-only included.`,
     security: API_KEY_SECURITY,
     responses: {
@@ -53,10 +56,11 @@ accountDataRoutes.get(
     const { activity } = c.var.ports;
     const user = c.var.auth.user;
     const now = c.var.ports.now();
-    const [keys, identities, sharing, firstDay] = await Promise.all([
+    const [keys, identities, sharing, relations, firstDay] = await Promise.all([
       accounts.listKeys(user.id),
       accounts.listIdentities(user.id),
       accounts.sharingOf ? accounts.sharingOf(user.id) : Promise.resolve(null),
+      relationsOf(c.var.ports, accounts, user),
       activity.firstDay(user),
     ]);
     const today = dayOf(now, user.timeZone);
@@ -65,6 +69,7 @@ accountDataRoutes.get(
       keys,
       identities,
       sharing,
+      relations,
       exportedAt: new Date(now * 1000).toISOString(),
       days: daysOf(activity, user, firstDay, today),
       heartbeats: heartbeatPages(activityAdmin, user),
@@ -105,7 +110,8 @@ accountDataRoutes.post(
     description:
       "The body is the file itself (streamed, any size): a WakaTime data dump (`days[].heartbeats[]`), a Kodo export " +
       "(`heartbeats[]`) or a JSON array of heartbeats. Each heartbeat is validated, deduplicated and merged like a live " +
-      "one, so importing a file twice changes nothing. A file that turns out malformed half-way keeps what was imported " +
+      "one, so importing a file twice changes nothing. A Kodo export also restores settings, sharing and goals (idempotently; " +
+      "friends and teams are not re-created; `restored` says what changed). A file that turns out malformed half-way keeps what was imported " +
       `before the error (the 400 says how much). Needs a full-access key or a session. ${AUTH_NOTE}`,
     security: API_KEY_SECURITY,
     requestBody: { required: true, description: "The JSON file.", content: { "application/json": { schema: { type: "object" } } } },
@@ -115,25 +121,45 @@ accountDataRoutes.post(
   async (c) => {
     const stream = c.req.raw.body;
     if (!stream) return jsonError(c, 400, "Body required: the JSON file to import");
-    const { activity } = c.var.ports;
-    const user = c.var.auth.user;
-    const now = c.var.ports.now();
+    const { ports } = c.var;
+    const { activity } = ports;
+    const now = ports.now();
     const counts = emptyCounts();
     let format: ImportFormat | null = null;
+    // The heartbeats are ingested for `user`, which the restored settings replace (below).
+    let user = c.var.auth.user;
+    const plan = emptyPlan();
+    let restored: RestoreResult | null = null;
+    // Settings, sharing and goals precede the heartbeats in an export: they are all read (and
+    // validated) before the first heartbeat, and written then, so the heartbeats merge with the
+    // restored settings, and a malformed part is refused before anything is stored.
+    const restore = async () => {
+      if (restored) return;
+      const applied = await applyPlan(ports, admin(c), user, plan);
+      restored = applied.result;
+      if (restored.settings || restored.sharing) await purgeUserCaches(ports, user.id);
+      user = applied.user;
+    };
     const items = (async function* () {
-      for await (const item of jsonItems(stream.values({ preventCancel: true }), Object.values(IMPORT_PATHS))) {
-        format ??= formatOfPath(item.path);
-        yield item.value;
+      for await (const item of jsonItems(stream.values({ preventCancel: true }), IMPORT_TARGETS)) {
+        if (HEARTBEAT_PATHS.has(item.path)) {
+          format ??= formatOfPath(item.path);
+          await restore();
+          yield item.value;
+        } else takePart(plan, item.path, item.value);
       }
+      await restore();
     })();
     try {
-      await importAll(activity, user, items, now, null, counts);
+      await importAll(activity, () => user, items, now, null, counts);
     } catch (err) {
+      if (err instanceof RestoreError) return jsonError(c, 400, `${err.message}. Nothing was imported.`);
       if (!(err instanceof JsonStreamError)) throw err;
       await discardRest(stream, MAX_DISCARD_BYTES);
       const kept = counts.created + counts.duplicates;
       return jsonError(c, 400, `${err.message}. ${kept} heartbeats before the error were imported (${counts.created} new); importing again is safe.`);
     }
+    if (plan.kodo) format ??= "kodo-export";
     if (format === null && counts.received === 0) {
       return jsonError(c, 400, "No heartbeats found: expected a WakaTime data dump (days[].heartbeats[]), a Kodo export (heartbeats[]) or an array of heartbeats");
     }
@@ -141,6 +167,26 @@ accountDataRoutes.post(
     const lastDay = counts.lastTime === null ? null : dayOf(counts.lastTime, user.timeZone);
     const days = firstDay && lastDay ? await activity.days(user, firstDay, lastDay) : [];
     const totalSeconds = days.reduce((sum, d) => sum + d.totalSeconds, 0);
-    return c.json({ format, ...countsView(counts), first_day: firstDay, last_day: lastDay, total_seconds: Math.round(totalSeconds * 1000) / 1000 });
+    return c.json({
+      format,
+      ...countsView(counts),
+      first_day: firstDay,
+      last_day: lastDay,
+      total_seconds: Math.round(totalSeconds * 1000) / 1000,
+      ...(plan.kodo ? { restored: restoredView(restored) } : {}),
+    });
   },
 );
+
+const HEARTBEAT_PATHS = new Set<string>(Object.values(IMPORT_PATHS));
+const IMPORT_TARGETS = [...HEARTBEAT_PATHS, ...RESTORE_PATHS];
+
+function restoredView(r: RestoreResult | null) {
+  return {
+    settings: r?.settings ?? false,
+    sharing: r?.sharing ?? false,
+    goals_added: r?.goalsAdded ?? 0,
+    goals_existing: r?.goalsExisting ?? 0,
+    goals_skipped: r?.goalsSkipped ?? 0,
+  };
+}

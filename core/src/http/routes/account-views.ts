@@ -7,8 +7,8 @@ import { z } from "zod";
 import { ApiError } from "../errors.ts";
 import type { User } from "../../ports.ts";
 import type { ApiKeyInfo, ImportJob, RecomputeProgress } from "../../accounts/ports.ts";
+import { exportedJob } from "../../accounts/export-relations.ts";
 import type { ImportCounts } from "../../accounts/import.ts";
-import { cursorDay } from "../../accounts/remote-cursor.ts";
 
 /** Account bodies are small (settings, a label, an URL): 16 KiB is plenty. */
 export const MAX_ACCOUNT_BODY_BYTES = 16_384;
@@ -51,22 +51,8 @@ export function progressView(p: RecomputeProgress | null) {
 }
 
 export function jobView(j: ImportJob) {
-  return {
-    id: j.id,
-    url: j.baseUrl,
-    status: j.status,
-    first_day: j.firstDay,
-    last_day: j.lastDay,
-    next_day: cursorDay(j.nextDay),
-    days_done: j.daysDone,
-    days_total: j.daysTotal,
-    heartbeats_received: j.heartbeatsReceived,
-    heartbeats_created: j.heartbeatsCreated,
-    heartbeats_rejected: j.heartbeatsRejected,
-    error: j.error,
-    created_at: j.createdAt,
-    updated_at: j.updatedAt,
-  };
+  const { base_url: url, lookups: _lookups, ...rest } = exportedJob(j);
+  return { ...rest, url };
 }
 
 export function countsView(c: ImportCounts) {
@@ -136,6 +122,16 @@ export const importResultSchema = z.object({
   first_day: z.string().nullable(),
   last_day: z.string().nullable(),
   total_seconds: z.number().meta({ description: "Coding time of the imported days (first_day..last_day) after the import." }),
+  restored: z
+    .object({
+      settings: z.boolean(),
+      sharing: z.boolean(),
+      goals_added: z.number().int(),
+      goals_existing: z.number().int(),
+      goals_skipped: z.number().int().meta({ description: "Not added: the account has the most goals allowed." }),
+    })
+    .optional()
+    .meta({ description: "Kodo exports only: what the file restored besides heartbeats (false/0: already equal)." }),
 });
 
 export function jsonBody(description: string, schema: Record<string, unknown>) {

@@ -17,6 +17,7 @@ import { accountKeyRoutes } from "./account-keys.ts";
 import { accountDataRoutes } from "./account-data.ts";
 import { accountImportRoutes } from "./account-remote-import.ts";
 import { accountHeartbeatRoutes } from "./account-heartbeats.ts";
+import { purgeUserCaches } from "../user-caches.ts";
 
 export const accountRoutes = new Hono<AppEnv>();
 
@@ -85,6 +86,8 @@ accountRoutes.patch(
     }
     const user = await accounts.updateProfile(before.id, change);
     if (user === "username-taken") return jsonError(c, 409, "username: already taken");
+    // Username, display name and time zone all show in public reads and leaderboards.
+    await purgeUserCaches(c.var.ports, user.id);
     const settingsChanged = user.timeZone !== before.timeZone || user.keystrokeTimeoutMinutes !== before.keystrokeTimeoutMinutes;
     // The activity store recomputes history when it sees new settings; tell it now rather
     // than on the next heartbeat, so the recompute starts (and shows progress) at once.
@@ -118,7 +121,9 @@ accountRoutes.delete(
 /**
  * Deletion in three idempotent steps, so a failure half-way can simply be retried (signing
  * in again recreates nothing but a session): access first (no key or session can write while
- * the activity is erased), then the activity store, then every remaining row.
+ * the activity is erased), then the activity store, then every remaining row. Then the cache
+ * fan-out: with the rows gone no public read finds the user, and the leaderboards' version
+ * changes with their leaving; it drops what this isolate still holds.
  */
 async function deleteAccount(c: AppContext): Promise<void> {
   const { accounts, activity } = admin(c);
@@ -126,6 +131,7 @@ async function deleteAccount(c: AppContext): Promise<void> {
   await accounts.revokeAllAccess(user.id);
   await activity.deleteAll(user);
   await accounts.deleteAccountRows(user.id);
+  await purgeUserCaches(c.var.ports, user.id);
 }
 
 /** Everything under `/api/kodo/account`. */

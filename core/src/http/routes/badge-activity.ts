@@ -14,8 +14,8 @@ import { renderBadge } from "../../badge/render-badge.ts";
 import { badgeColor } from "../../badge/colors.ts";
 import { dayOf } from "../../time/zone.ts";
 import { humanText } from "../../wakatime/v1/format.ts";
-import { findPublicUser, firstVisibleDay, MAX_USERNAME_LENGTH } from "./public-access.ts";
-import { cached, cacheKey, svgResponse } from "./badge-cache.ts";
+import { firstVisibleDay, MAX_USERNAME_LENGTH } from "./public-access.ts";
+import { publicRead, svgResponse } from "./badge-cache.ts";
 
 export const activityRoutes = new Hono<AppEnv>();
 
@@ -31,7 +31,7 @@ activityRoutes.get(
     summary: "Activity heat map (SVG)",
     description:
       "One square per day of the last 12 months, shaded by coding time (transparent background). " +
-      "Users who do not share per-day history get a grey `private` badge with status 200. Cached for 5 minutes.",
+      "Users who do not share per-day history get a grey `private` badge with status 200. Activity is cached up to 5 minutes; sharing changes and deletion show at once.",
     parameters: [pathParameter("username", "The user's username.")],
     responses: {
       200: { description: "The heat map.", content: { "image/svg+xml": { schema: { type: "string" } } } },
@@ -43,10 +43,8 @@ activityRoutes.get(
     const username = c.req.param("username").slice(0, -".svg".length);
     if (username.length === 0 || username.length > MAX_USERNAME_LENGTH) throw new ApiError(400, `username: 1 to ${MAX_USERNAME_LENGTH} characters`);
     const theme = c.req.valid("query").theme ?? "light";
-    const key = cacheKey(c, `/api/activity/${encodeURIComponent(username)}.svg`, { theme });
-    return cached(c, key, async () => {
+    return publicRead(c, username, `/api/activity/${encodeURIComponent(username)}.svg`, { theme }, async (found) => {
       const { ports } = c.var;
-      const found = await findPublicUser(ports, username);
       const today = found ? dayOf(ports.now(), found.user.timeZone) : null;
       const visibleFrom = found && today ? firstVisibleDay(found.sharing, today) : null;
       if (!found || !today || visibleFrom === null) {

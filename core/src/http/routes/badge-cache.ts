@@ -1,15 +1,23 @@
 /**
  * Edge caching and response headers for public reads. A README badge is fetched on every view
  * of the page (through GitHub's image proxy, among others), so each distinct badge URL is
- * built at most once per TTL per cache: a hit answers without touching D1 or the user's
- * Durable Object. The cost is staleness: a new heartbeat or a sharing change shows within
- * BADGE_TTL_SECONDS.
+ * built at most once per TTL per cache: a hit answers with one D1 read (the user and their
+ * cache generation) instead of the user's days. New heartbeats show within BADGE_TTL_SECONDS;
+ * a change to what is public (sharing, profile, deletion) shows at once: the cache key carries
+ * the user's id and generation, which that change bumps (http/user-caches.ts), and a user who
+ * is gone or private is never answered from the cache.
  */
 import type { AppContext } from "../context.ts";
+import type { PublicUser } from "../../ports.ts";
+import { findPublicUser } from "./public-access.ts";
 
 export const BADGE_TTL_SECONDS = 300;
 
-const CACHE_CONTROL = `public, max-age=${BADGE_TTL_SECONDS}, s-maxage=${BADGE_TTL_SECONDS}`;
+/**
+ * Browsers and proxies (GitHub's image proxy) must ask again every time: only Kodo's own cache,
+ * whose keys a sharing change or a deletion makes unreachable, may keep a public answer.
+ */
+const CACHE_CONTROL = "public, no-cache";
 
 /**
  * An SVG that can do nothing but be drawn: no scripts, no external loads, not sniffed as HTML
@@ -52,14 +60,34 @@ export function cacheKey(c: AppContext, path: string, params: Record<string, str
   return `${new URL(c.req.url).origin}${path}${search ? `?${search}` : ""}`;
 }
 
+/**
+ * A public read of `username`: the user is looked up first (unknown and private users get
+ * `build(null)`, never cached, so sharing turned on shows at once), then the answer is the
+ * cached one under `path` + `params` + the user's id and cache generation, or `build(found)`'s.
+ */
+export async function publicRead(
+  c: AppContext,
+  username: string,
+  path: string,
+  params: Record<string, string | undefined>,
+  build: (found: PublicUser | null) => Promise<Response>,
+): Promise<Response> {
+  const found = await findPublicUser(c.var.ports, username);
+  if (!found) return build(null);
+  // Reserved names: the params come from validated queries, which have no such fields.
+  const key = cacheKey(c, path, { ...params, kodo_user: found.user.id, kodo_gen: found.cacheVersion });
+  return cached(c, key, () => build(found));
+}
+
 /** The cached response for `key`, or `build()`'s, stored when it is a 200. */
-export async function cached(c: AppContext, key: string, build: () => Promise<Response>): Promise<Response> {
+async function cached(c: AppContext, key: string, build: () => Promise<Response>): Promise<Response> {
   const edgeCache = c.var.ports.edgeCache;
   if (!edgeCache) return build();
   const hit = await edgeCache.match(key);
   if (hit) {
     // A fresh Response: cached ones may have immutable headers, and middleware (CORS) adds some.
     const res = new Response(hit.body, hit);
+    res.headers.set("Cache-Control", CACHE_CONTROL); // the stored copy carries the cache's own lifetime
     res.headers.set("X-Kodo-Cache", "hit");
     return res;
   }

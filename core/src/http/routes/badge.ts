@@ -12,6 +12,7 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import { z } from "zod";
 import type { AppContext, AppEnv } from "../context.ts";
+import type { PublicUser } from "../../ports.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonResponse, pathParameter, validated } from "../openapi-schemas.ts";
 import { rangeParameterSchema } from "./public-schemas.ts";
@@ -23,7 +24,6 @@ import { resolveRange } from "../../time/ranges.ts";
 import { sumTotals } from "../../sessions/rollup.ts";
 import {
   allowedFilter,
-  findPublicUser,
   filterValueOf,
   isRangeName,
   MAX_USERNAME_LENGTH,
@@ -31,7 +31,7 @@ import {
   publicFilterQuery,
   publicRange,
 } from "./public-access.ts";
-import { cached, cacheKey, publicJsonResponse, svgResponse } from "./badge-cache.ts";
+import { publicJsonResponse, publicRead, svgResponse } from "./badge-cache.ts";
 
 export const badgeRoutes = new Hono<AppEnv>();
 
@@ -65,8 +65,8 @@ export interface BadgeData {
   endpointColor: string;
 }
 
-/** What a badge says: from the user's shared data, or the neutral private badge. */
-export async function badgeData(c: AppContext, username: string, rangeName: string, q: BadgeQuery): Promise<BadgeData> {
+/** What a badge says: from the user's shared data, or the neutral private badge (`found` null). */
+export async function badgeData(c: AppContext, found: PublicUser | null, rangeName: string, q: BadgeQuery): Promise<BadgeData> {
   const { ports } = c.var;
   const filterValue = filterValueOf(q);
   const label = (rangeText: string) => {
@@ -81,7 +81,6 @@ export async function badgeData(c: AppContext, username: string, rangeName: stri
     endpointColor: PRIVATE_COLOR,
   });
 
-  const found = await findPublicUser(ports, username);
   if (!found) return privateBadge();
   const filter = allowedFilter(found.sharing, q);
   if (!filter) return privateBadge();
@@ -135,7 +134,7 @@ badgeRoutes.get(
     summary: "Coding-time badge (SVG)",
     description:
       "Total coding time over the range in shields.io's look, e.g. `![coding time](https://kodo.example/api/badge/alice/last_30_days.svg)`. " +
-      "Users who share nothing (and unknown users) get a grey `private` badge with status 200. Cached for 5 minutes.",
+      "Users who share nothing (and unknown users) get a grey `private` badge with status 200. Activity is cached up to 5 minutes; sharing changes and deletion show at once.",
     parameters: pathParameters,
     responses: {
       200: { description: "The badge.", content: { "image/svg+xml": { schema: { type: "string" } } } },
@@ -146,9 +145,8 @@ badgeRoutes.get(
   async (c) => {
     const { username, rangeName } = badgePath(c, ".svg");
     const q = c.req.valid("query");
-    const key = cacheKey(c, `/api/badge/${encodeURIComponent(username)}/${rangeName}.svg`, keyParams(q));
-    return cached(c, key, async () => {
-      const data = await badgeData(c, username, rangeName, q);
+    return publicRead(c, username, `/api/badge/${encodeURIComponent(username)}/${rangeName}.svg`, keyParams(q), async (found) => {
+      const data = await badgeData(c, found, rangeName, q);
       return svgResponse(renderBadge({ label: data.label, message: data.message, color: data.color, style: q.style ?? "flat" }));
     });
   },
@@ -179,9 +177,8 @@ badgeRoutes.get(
   async (c) => {
     const { username, rangeName } = badgePath(c, ".json");
     const q = c.req.valid("query");
-    const key = cacheKey(c, `/api/badge/${encodeURIComponent(username)}/${rangeName}.json`, { ...keyParams(q), style: undefined });
-    return cached(c, key, async () => {
-      const data = await badgeData(c, username, rangeName, q);
+    return publicRead(c, username, `/api/badge/${encodeURIComponent(username)}/${rangeName}.json`, { ...keyParams(q), style: undefined }, async (found) => {
+      const data = await badgeData(c, found, rangeName, q);
       return publicJsonResponse({ schemaVersion: 1, label: data.label, message: data.message, color: data.endpointColor });
     });
   },

@@ -1,8 +1,10 @@
 /**
  * Builds a leaderboard from the social port (rules: core/src/social/leaderboard.ts). The
  * global ranking of a (range, language) is cached in the isolate for 5 minutes: a board is the
- * same for every viewer, and one ranking serves every page and every caller's own rank. A
- * sharing change clears this isolate's cache; other isolates catch up within the TTL.
+ * same for every viewer, and one ranking serves every page and every caller's own rank. The
+ * cache key carries the board version (SocialStore.leaderboardVersion), read on every request,
+ * so a member leaving or hiding (in any isolate) is off the board at the very next request;
+ * only new activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it.
  */
 import type { Ports } from "../../ports.ts";
 import type { SocialStore, ZoneRange } from "../../social/ports.ts";
@@ -20,7 +22,7 @@ export interface Ranking {
 
 const cache = new Map<string, { expiresAt: number; ranking: Promise<Ranking> }>();
 
-/** Forgets every cached ranking (a user's sharing changed). */
+/** Forgets this isolate's cached rankings (stale ones are unreachable anyway: see above). */
 export function clearLeaderboardCache(): void {
   cache.clear();
 }
@@ -42,7 +44,7 @@ export async function ranking(ports: Ports, range: LeaderboardRange, language: s
     return { entries: rankLeaderboard(rows, ranges), ranges };
   };
   if (userIds) return compute();
-  const key = `${range}|${language ?? ""}`;
+  const key = `${range}|${language ?? ""}|${await social.leaderboardVersion()}`;
   const hit = cache.get(key);
   if (hit && hit.expiresAt > now) return hit.ranking;
   // The promise is cached so concurrent requests share one computation; a failure is not kept.

@@ -23,7 +23,7 @@ leadersRoutes.get(
     summary: "Public leaderboard (WakaTime-compatible)",
     description:
       "Users who opted into leaderboards, by coding time over their own last 7 local days (a day counts at most 18 h). " +
-      "`range` gives the UTC days. A valid API key adds `current_user`. Cached 5 minutes.",
+      "`range` gives the UTC days. A valid API key adds `current_user`. Activity is cached up to 5 minutes; sharing changes and deletion show at once.",
     responses: { 200: jsonResponse("One page of the leaderboard.", leadersSchema), ...errorResponses(400) },
   }),
   validated("query", leadersQuerySchema),

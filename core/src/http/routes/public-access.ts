@@ -104,7 +104,7 @@ export async function publicRange(ports: Ports, user: User, sharing: SharingSett
 }
 
 /** The user's days of the range, restricted to the filter (exact totals from sessions). */
-export async function publicDays(ports: Ports, found: PublicUser, range: DayRange, filter: SessionFilter): Promise<DayActivity[]> {
+export async function publicDays(ports: Ports, found: Pick<PublicUser, "user">, range: DayRange, filter: SessionFilter): Promise<DayActivity[]> {
   const sessions = !isEmptyFilter(filter); // a filter recomputes totals from the sessions
   return filterDays(await ports.activity.days(found.user, range.start, range.end, { sessions }), filter);
 }

@@ -20,7 +20,6 @@ import { humanText, round2 } from "../../wakatime/v1/format.ts";
 import { daysBetween } from "../../time/zone.ts";
 import {
   allowedFilter,
-  findPublicUser,
   isRangeName,
   MAX_USERNAME_LENGTH,
   publicDays,
@@ -29,7 +28,7 @@ import {
   sharesByName,
   type PublicRange,
 } from "./public-access.ts";
-import { cached, cacheKey, publicJsonResponse } from "./badge-cache.ts";
+import { publicJsonResponse, publicRead } from "./badge-cache.ts";
 
 export const publicRoutes = new Hono<AppEnv>();
 
@@ -45,7 +44,7 @@ publicRoutes.get(
     summary: "A user's public stats over a range",
     description:
       "Totals and per-dimension lists over the range, in the user's time zone, limited to what the user shares. " +
-      "A filter on something the user does not share is refused (403). Cached for 5 minutes.",
+      "A filter on something the user does not share is refused (403). Activity is cached up to 5 minutes; sharing changes and deletion show at once.",
     parameters: [
       pathParameter("username", "The user's username."),
       { ...pathParameter("range", "A range name, a year (2026) or a month (2026-03)."), schema: rangeParameterSchema },
@@ -62,10 +61,8 @@ publicRoutes.get(
     if (username.length > MAX_USERNAME_LENGTH) throw new ApiError(400, `username: at most ${MAX_USERNAME_LENGTH} characters`);
     if (!isRangeName(rangeName)) throw new ApiError(400, `range: unknown range "${rangeName.slice(0, 40)}"`);
     const q = c.req.valid("query");
-    const key = cacheKey(c, `/api/public/users/${encodeURIComponent(username)}/stats/${rangeName}`, { ...q });
-    return cached(c, key, async () => {
+    return publicRead(c, username, `/api/public/users/${encodeURIComponent(username)}/stats/${rangeName}`, { ...q }, async (found) => {
       const { ports } = c.var;
-      const found = await findPublicUser(ports, username);
       if (!found) return publicJsonResponse({ error: NOT_PUBLIC }, 404);
       const filter = allowedFilter(found.sharing, q);
       if (!filter) return publicJsonResponse({ error: "This user does not share what the filter names" }, 403);
@@ -79,7 +76,7 @@ publicRoutes.get(
 
 const LISTED: Dimension[] = ["project", "language", "editor", "operatingSystem", "machine"];
 
-export function publicStats(found: PublicUser, range: PublicRange, days: readonly DayActivity[]) {
+export function publicStats(found: Pick<PublicUser, "user" | "sharing">, range: PublicRange, days: readonly DayActivity[]) {
   const { user, sharing } = found;
   const total = sumTotals(days);
   const dayCount = daysBetween(range.start, range.end) + 1;

@@ -4,7 +4,7 @@
  * (public-access.ts): totals of the last 7 days and of all visible time, the shared dimensions
  * (projects by name or alias, languages, editors, OS, machines) and the heat map of the last
  * 365 visible days (none when history is "totals only"). Unknown and private users: one 404.
- * Cached for 5 minutes like badges.
+ * Cached like badges (badge-cache.ts).
  */
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
@@ -12,8 +12,8 @@ import { z } from "zod";
 import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonResponse, pathParameter } from "../openapi-schemas.ts";
-import { cached, cacheKey, publicJsonResponse } from "./badge-cache.ts";
-import { findPublicUser, MAX_USERNAME_LENGTH, publicDays, publicRange, sharesByName } from "./public-access.ts";
+import { publicJsonResponse, publicRead } from "./badge-cache.ts";
+import { MAX_USERNAME_LENGTH, publicDays, publicRange, sharesByName } from "./public-access.ts";
 import type { PublicUser } from "../../ports.ts";
 import type { DayActivity, Dimension } from "../../types.ts";
 import { sumTotals } from "../../sessions/rollup.ts";
@@ -54,16 +54,15 @@ profileRoutes.get(
   describeRoute({
     tags: ["Public"],
     summary: "A user's public profile data",
-    description: "Totals, shared dimensions and the heat map, limited by the user's sharing. 404 alike for unknown and private users. Cached 5 minutes.",
+    description: "Totals, shared dimensions and the heat map, limited by the user's sharing. 404 alike for unknown and private users. Activity is cached up to 5 minutes; sharing changes and deletion show at once.",
     parameters: [pathParameter("username", "The user's username.")],
     responses: { 200: jsonResponse("The profile.", publicProfileSchema), ...errorResponses(400, 404) },
   }),
   async (c) => {
     const username = c.req.param("username");
     if (username.length > MAX_USERNAME_LENGTH) throw new ApiError(400, `username: at most ${MAX_USERNAME_LENGTH} characters`);
-    return cached(c, cacheKey(c, `/api/public/users/${encodeURIComponent(username)}`, {}), async () => {
+    return publicRead(c, username, `/api/public/users/${encodeURIComponent(username)}`, {}, async (found) => {
       const { ports } = c.var;
-      const found = await findPublicUser(ports, username);
       if (!found) return publicJsonResponse({ error: NOT_PUBLIC }, 404);
       const [week, all] = await Promise.all([publicRange(ports, found.user, found.sharing, "last_7_days"), publicRange(ports, found.user, found.sharing, "all_time")]);
       const [weekDays, allDays] = await Promise.all([week ? publicDays(ports, found, week, {}) : [], all ? publicDays(ports, found, all, {}) : []]);

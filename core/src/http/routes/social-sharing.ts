@@ -1,7 +1,7 @@
 /**
  * `GET/PATCH /api/kodo/sharing`: what the caller lets others see (private by default). A
- * change clears this isolate's cached leaderboards; badges and public JSON follow within their
- * 5-minute cache.
+ * change goes through the cache fan-out (http/user-caches.ts): badges, public JSON, the activity
+ * map and leaderboards show it at the very next request.
  */
 import { Hono } from "hono";
 import { describeRoute, resolver } from "hono-openapi";
@@ -14,7 +14,8 @@ import { requireApiKey } from "../auth.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { sharingChangeSchema, sharingSchema } from "./social-schemas.ts";
 import { parseSharingChange } from "../../social/sharing.ts";
-import { clearLeaderboardCache, socialOf } from "./leaderboard-data.ts";
+import { socialOf } from "./leaderboard-data.ts";
+import { purgeUserCaches } from "../user-caches.ts";
 
 export const sharingRoutes = new Hono<AppEnv>();
 
@@ -53,7 +54,7 @@ sharingRoutes.patch(
     const change = parseSharingChange(await readJsonBody(c));
     if (typeof change === "string") throw new ApiError(400, change);
     const sharing = await social.updateSharing(c.var.auth.user.id, change);
-    clearLeaderboardCache();
+    await purgeUserCaches(c.var.ports, c.var.auth.user.id);
     c.header("Cache-Control", "private, no-store");
     return c.json(sharing);
   },
