@@ -67,8 +67,12 @@ export interface SocialStore {
   findUser(username: string): Promise<User | null>;
   friendLists(userId: string): Promise<FriendLists>;
   friendState(userId: string, otherId: string): Promise<FriendState>;
-  /** Stores a pending request from -> to (the caller checked the state is "none"). */
-  requestFriend(fromId: string, toId: string): Promise<void>;
+  /**
+   * A friend request from `fromId` to whoever has `username`: accepts their pending request to
+   * `fromId` if there is one, else stores a pending request unless any link exists; nothing for
+   * an unknown username or oneself. Does the same work in every case (no timing tells them apart).
+   */
+  requestFriendByName(fromId: string, username: string): Promise<void>;
   /** Accepts a pending request from `fromId` to `toId`; false when there is none. */
   acceptFriend(fromId: string, toId: string): Promise<boolean>;
   /** Removes any link between the two users (friendship or request either way); false if none. */

@@ -99,9 +99,25 @@ export function d1Social(db: D1Database): SocialStore {
       return state;
     },
 
-    async requestFriend(fromId, toId) {
-      // INSERT OR IGNORE: two identical requests racing store one row.
-      await db.prepare("INSERT OR IGNORE INTO friendships (requester_id, addressee_id) VALUES (?, ?)").bind(fromId, toId).run();
+    async requestFriendByName(fromId, username) {
+      // Both statements run whatever the name names, in one transaction: first their pending
+      // request to me becomes a friendship, then a request is stored unless a link exists
+      // either way (INSERT OR IGNORE: two identical requests racing store one row).
+      await db.batch([
+        db
+          .prepare(
+            `UPDATE friendships SET status = 'accepted', accepted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+              WHERE addressee_id = ?1 AND status = 'pending' AND requester_id = (SELECT id FROM users WHERE username = ?2 AND id <> ?1)`,
+          )
+          .bind(fromId, username),
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO friendships (requester_id, addressee_id)
+             SELECT ?1, u.id FROM users u WHERE u.username = ?2 AND u.id <> ?1
+                AND NOT EXISTS (SELECT 1 FROM friendships f WHERE f.requester_id = u.id AND f.addressee_id = ?1)`,
+          )
+          .bind(fromId, username),
+      ]);
     },
 
     async acceptFriend(fromId, toId) {
