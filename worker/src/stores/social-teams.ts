@@ -81,7 +81,7 @@ export function d1Teams(db: D1Database): TeamStore {
           .prepare(
             `SELECT i.id, COALESCE(i.invitee_name, u.username) AS invitee, c.username AS creator, i.created_at, i.expires_at
                FROM team_invites i LEFT JOIN users u ON u.id = i.invitee_id JOIN users c ON c.id = i.created_by
-              WHERE i.team_id = ?1 AND ${USABLE("?2")} ORDER BY i.created_at, i.id`,
+              WHERE i.team_id = ?1 AND ${USABLE("?2")} ORDER BY i.created_at, i.rowid`,
           )
           .bind(teamId, now),
       ]);
