@@ -23,7 +23,7 @@ export const teamInviteRoutes = new Hono<AppEnv>();
 
 /** The one answer to an invite by username, whoever it names (or does not): no account enumeration. */
 export const TEAM_INVITE_SENT = "If that user exists, they have been invited: the invitation waits on their Teams page";
-const NO_INVITE = "No such invite";
+const NO_INVITE = "No such invite: it may have expired or been revoked";
 const inviteIdParam = pathParameter("inviteId", "The invite's id.");
 const joined = teamSummary.omit({ members: true });
 
