@@ -55,7 +55,7 @@ describe("inviting by username", () => {
     expect(await getJson("/api/kodo/teams/invitations", owner.key)).toEqual([]);
   });
 
-  it("a declined invitation is gone; someone else cannot decline it", async () => {
+  it("a declined invitation is gone for the invitee, and looks to admins like one for an unknown name", async () => {
     const [owner, user, other] = [await aSocialUser(), await aSocialUser(), await aSocialUser()];
     const team = await newTeam(owner);
     await send(owner, "POST", `/api/kodo/teams/${team}/invites`, { username: user.username });
@@ -64,6 +64,12 @@ describe("inviting by username", () => {
     expect((await send(user, "DELETE", `/api/kodo/teams/invitations/${inv.id}`)).status).toBe(204);
     expect(await getJson("/api/kodo/teams/invitations", user.key)).toEqual([]);
     expect((await send(user, "POST", `/api/kodo/teams/invitations/${inv.id}/accept`)).status).toBe(404);
+    await send(owner, "POST", `/api/kodo/teams/${team}/invites`, { username: "no-such-user-anywhere" });
+    const shown = (await getJson(`/api/kodo/teams/${team}/invites`, owner.key)).map(({ id, createdAt, expiresAt, ...rest }: any) => rest);
+    expect(shown).toEqual([
+      { username: user.username, createdBy: owner.username },
+      { username: "no-such-user-anywhere", createdBy: owner.username },
+    ]);
   });
 });
 

@@ -78,7 +78,7 @@ export interface TeamStore {
   deleteInvite(key: InviteKey): Promise<void>;
   /** Deletes the team's invite with this id; false when there is none. */
   revokeInvite(teamId: string, inviteId: string): Promise<boolean>;
-  /** Deletes a named invite addressed to `userId`; false when there is none. */
+  /** Makes a named invite addressed to `userId` unusable (kept, for nobody, until it expires); false when there is none. */
   declineInvite(inviteId: string, userId: string): Promise<boolean>;
   /** Adds the member unless already in the team; false when they were. */
   addMember(teamId: string, userId: string, role: TeamRole): Promise<boolean>;

@@ -106,13 +106,15 @@ export function d1Teams(db: D1Database): TeamStore {
     async usableInvite(key, userId, now) {
       const by = "tokenHash" in key ? "i.token_hash = ?1" : "i.id = ?1";
       const r = await db
-        .prepare(`SELECT i.team_id, i.invitee_id FROM team_invites i WHERE ${by} AND ${USABLE("?3")} AND ${NOT_BEFORE_REMOVAL("?2")}`)
+        .prepare(`SELECT i.team_id, i.invitee_id, i.invitee_name FROM team_invites i WHERE ${by} AND ${USABLE("?3")} AND ${NOT_BEFORE_REMOVAL("?2")}`)
         .bind("tokenHash" in key ? key.tokenHash : key.id, userId, now)
-        .first<{ team_id: string; invitee_id: string | null }>();
+        .first<{ team_id: string; invitee_id: string | null; invitee_name: string | null }>();
       if (!r) return null;
-      // A named invite is for its invitee only; a link is redeemed by its token, never by id.
-      if (r.invitee_id !== null && r.invitee_id !== userId) return null;
-      if ("id" in key && r.invitee_id === null) return null;
+      // A named invite is for its invitee only (none, when the name named nobody or they
+      // declined); a link is redeemed by its token, never by id.
+      const named = r.invitee_id !== null || r.invitee_name !== null;
+      if (named && r.invitee_id !== userId) return null;
+      if ("id" in key && !named) return null;
       return { teamId: r.team_id, inviteeId: r.invitee_id };
     },
 
@@ -141,7 +143,10 @@ export function d1Teams(db: D1Database): TeamStore {
     },
 
     async declineInvite(inviteId, userId) {
-      const res = await db.prepare("DELETE FROM team_invites WHERE id = ? AND invitee_id = ?").bind(inviteId, userId).run();
+      // The invite is kept, addressed to nobody, until it expires: to the admins it then looks
+      // exactly like an invite for a name that named nobody (deleting it would tell them the
+      // user exists).
+      const res = await db.prepare("UPDATE team_invites SET invitee_id = NULL WHERE id = ? AND invitee_id = ?").bind(inviteId, userId).run();
       return res.meta.changes > 0;
     },
 
