@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { aUser, call, freshStorage, getJson } from "./helpers.ts";
 import { FRIEND_REQUEST_SENT } from "@kodo/core/http";
 import { aSocialUser } from "./social-fixtures.ts";
+import { d1AccountAdmin } from "../src/stores/account-admin.ts";
 
 beforeEach(freshStorage);
 
@@ -33,7 +34,7 @@ describe("friends", () => {
     expect((await call(`/api/kodo/friends/${a.username}`, { method: "DELETE", key: b.key })).status).toBe(404);
   });
 
-  it("a request back accepts the pending one; decline removes it", async () => {
+  it("a request back accepts the pending one; decline removes it from the addressee's list only", async () => {
     const [a, b, c] = [await aSocialUser(), await aSocialUser(), await aSocialUser()];
     await post("/api/kodo/friends", a.key, { username: b.username });
     const back = await post("/api/kodo/friends", b.key, { username: a.username });
@@ -41,7 +42,9 @@ describe("friends", () => {
     expect((await rows()).map((r: any) => r.status)).toEqual(["accepted"]);
     await post("/api/kodo/friends", c.key, { username: a.username });
     expect((await post(`/api/kodo/friends/${c.username}/decline`, a.key)).status).toBe(200);
-    expect((await getJson("/api/kodo/friends", c.key)).outgoing).toEqual([]);
+    expect((await getJson("/api/kodo/friends", a.key)).incoming).toEqual([]);
+    // The sender still sees it pending (as for a name that names nobody): a decline is silent.
+    expect((await getJson("/api/kodo/friends", c.key)).outgoing.map((l: any) => l.username)).toEqual([a.username]);
   });
 
   it("refuses bad input with JSON 4xx and stores nothing", async () => {
@@ -88,6 +91,32 @@ describe("friend requests do not reveal which usernames exist", () => {
     const after = await rows();
     expect(after.length).toBe(before.length + 1);
     expect(after.filter((r: any) => r.status === "accepted").length).toBe(2);
+  });
+
+  it("the sender's outgoing list shows a request to an unknown name like one to a real user, and after a decline", async () => {
+    const [a, b, c] = [await aSocialUser(), await aSocialUser(), await aSocialUser()];
+    for (const username of ["nobody-here", b.username, c.username]) await post("/api/kodo/friends", a.key, { username });
+    const shape = async () => (await getJson("/api/kodo/friends", a.key)).outgoing.map(({ at, ...rest }: any) => rest);
+    const want = ["nobody-here", b.username, c.username].sort().map((username) => ({ username, displayName: null }));
+    expect(await shape()).toEqual(want);
+    // b declines: a still sees a pending request to b, as for the unknown name.
+    expect((await post(`/api/kodo/friends/${a.username}/decline`, b.key)).status).toBe(200);
+    expect((await getJson("/api/kodo/friends", b.key)).incoming).toEqual([]);
+    expect(await shape()).toEqual(want);
+    // Asking again after a decline lists b once; every one of them is cancelled alike.
+    await post("/api/kodo/friends", a.key, { username: b.username });
+    expect(await shape()).toEqual(want);
+    for (const u of ["nobody-here", b.username, c.username]) expect((await call(`/api/kodo/friends/${u}`, { method: "DELETE", key: a.key })).status, u).toBe(204);
+    expect(await shape()).toEqual([]);
+    expect(await rows()).toEqual([]);
+    expect((await call("/api/kodo/friends/nobody-here", { method: "DELETE", key: a.key })).status).toBe(404);
+    // Deleting an account deletes the requests others keep by its name (a declined one names it).
+    await post("/api/kodo/friends", a.key, { username: b.username });
+    await post(`/api/kodo/friends/${a.username}/decline`, b.key);
+    const named = () => env.DB.prepare("SELECT count(*) AS n FROM friend_requests_by_name WHERE username = ?").bind(b.username).first("n");
+    expect(await named()).toBe(1);
+    await d1AccountAdmin(env.DB).deleteAccountRows(b.id);
+    expect(await named()).toBe(0);
   });
 
   it("acting on a user answers the same 404 whether they exist or there is nothing between you", async () => {

@@ -239,6 +239,23 @@ export const friendships = sqliteTable(
 );
 
 /**
+ * Friend requests shown to their sender by the username typed (issue 13): requests to a name
+ * that names nobody, and requests the addressee declined. Listed among the sender's outgoing
+ * requests like any pending one, so the list does not tell which usernames exist.
+ */
+export const friendRequestsByName = sqliteTable(
+  "friend_requests_by_name",
+  {
+    requesterId: text("requester_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    username: text("username").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.requesterId, t.username] })],
+);
+
+/**
  * Time goals (issue 9): at least `seconds` a local day or week (Monday to Sunday), on all
  * activity or on one project or language. Progress and streaks are computed on read.
  */

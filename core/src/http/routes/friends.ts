@@ -3,7 +3,9 @@
  * - No answer tells whether a username exists (issue 13): a request answers the same 202 (same
  *   body, one store call doing the same work) for an unknown user, a known one, yourself, a
  *   friend or someone already asked; acting on a user answers the same 404 text whether they
- *   do not exist or there is nothing between you.
+ *   do not exist or there is nothing between you. The caller's outgoing list shows requests to
+ *   names that name nobody, and declined requests, as pending (kept by name in the store), so
+ *   it does not tell them apart either.
  * - A request to someone who already asked you accepts theirs (both want it).
  * - A friend's stats are limited by THEIR sharing settings exactly as public stats are
  *   (public-access.ts), except that a public profile is not needed: friendship is the consent.
@@ -75,7 +77,8 @@ friendRoutes.get(
     return c.json({
       friends: lists.friends.map((l) => ({ username: l.user.username, displayName: l.user.displayName, since: l.at })),
       incoming: lists.incoming.map(link),
-      outgoing: lists.outgoing.map(link),
+      // No display name before they accept: it would also tell a real user from a name kept as typed.
+      outgoing: lists.outgoing.map((l) => ({ username: l.user.username, displayName: null, at: l.at })),
     });
   },
 );
@@ -123,7 +126,7 @@ for (const action of ["accept", "decline"] as const) {
       if (!from || state !== "incoming") throw new ApiError(404, "No request from this user");
       const social = socialOf(c.var.ports);
       if (action === "accept") await social.acceptFriend(from.id, me.id);
-      else await social.removeFriendLink(me.id, from.id);
+      else await social.declineFriend(from.id, me.id);
       return c.json({ username: from.username });
     },
   );
@@ -142,8 +145,13 @@ friendRoutes.delete(
   requireApiKey("full"),
   async (c) => {
     const me = c.var.auth.user;
-    const { user: target, state } = await linkWith(c, c.req.param("username"));
-    if (!target || state === "none" || !(await socialOf(c.var.ports).removeFriendLink(me.id, target.id))) throw new ApiError(404, "Not friends and no pending request");
+    const username = c.req.param("username");
+    const { user: target, state } = await linkWith(c, username);
+    const social = socialOf(c.var.ports);
+    // A request kept by name (to nobody, or declined) is cancelled like any other.
+    const byName = await social.cancelRequestByName(me.id, username);
+    const linked = target !== null && state !== "none" && (await social.removeFriendLink(me.id, target.id));
+    if (!byName && !linked) throw new ApiError(404, "Not friends and no pending request");
     return c.body(null, 204);
   },
 );

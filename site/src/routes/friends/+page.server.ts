@@ -15,7 +15,7 @@ export const actions: Actions = {
     const form = await event.request.formData();
     const username = field(form, "username").replace(/^@/, "");
     // The API answers alike whether or not the user exists (no account enumeration), so the
-    // page says exactly that: a pending request shows under "Your requests" when it was stored.
+    // page says exactly that (the outgoing list shows the request either way).
     return act(event, "/api/kodo/friends", { method: "POST", body: { username } }, `If @${username} exists, they have your friend request (if they had already asked you, you are now friends).`);
   },
   accept: async (event) => {

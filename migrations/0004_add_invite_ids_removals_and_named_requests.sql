@@ -1,3 +1,11 @@
+CREATE TABLE `friend_requests_by_name` (
+	`requester_id` text NOT NULL,
+	`username` text NOT NULL,
+	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) NOT NULL,
+	PRIMARY KEY(`requester_id`, `username`),
+	FOREIGN KEY (`requester_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `team_removals` (
 	`team_id` text NOT NULL,
 	`user_id` text NOT NULL,
