@@ -43,9 +43,17 @@ describe("sharing, friends and the friends leaderboard", () => {
 
   it("A sends a request by username, B accepts, and each lists the other", async () => {
     await gotoReady(s.pageA, `${s.stack.siteUrl}/friends`);
+    // An unknown username gets the same words as a real one, and is listed as pending like one.
+    await s.pageA.getByLabel("Add a friend by username").fill("nobody-at-all-zz");
+    await s.pageA.getByRole("button", { name: "Send request" }).click();
+    await s.pageA.getByText("If @nobody-at-all-zz exists, they have your friend request").waitFor();
+    await s.pageA.getByTestId("outgoing").filter({ hasText: "@nobody-at-all-zz" }).waitFor();
+    await s.pageA.getByRole("button", { name: "Cancel request to @nobody-at-all-zz" }).click();
+    await s.pageA.getByText("Done.").waitFor();
+    expect(await s.pageA.getByTestId("outgoing").count()).toBe(0);
     await s.pageA.getByLabel("Add a friend by username").fill(B);
     await s.pageA.getByRole("button", { name: "Send request" }).click();
-    await s.pageA.getByText(`Friend request sent to @${B}.`).waitFor();
+    await s.pageA.getByText(`If @${B} exists, they have your friend request`).waitFor();
     await s.pageA.getByTestId("outgoing").filter({ hasText: `@${B}` }).waitFor();
 
     await gotoReady(s.pageB, `${s.stack.siteUrl}/friends`);

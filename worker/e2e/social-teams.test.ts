@@ -3,7 +3,10 @@
  * Alice creates a team and an invite link, Bruno joins through the link and chooses one of his
  * two projects to count; the team dashboard's totals equal totals computed here from the
  * seeded heartbeats of the chosen projects, the excluded project's name never reaches the
- * HTML; ownership moves to Bruno and Alice leaves. Screenshot: test-results/social/.
+ * HTML; ownership moves to Bruno and Alice leaves. Issue 13: Alice removes Bruno, his old link
+ * no longer admits him, she revokes it and invites by username (the page says the same for an
+ * unknown name), and Bruno rejoins through the invitation on his Teams page.
+ * Screenshot: test-results/social/.
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -26,6 +29,7 @@ afterAll(async () => {
 
 describe("teams", () => {
   let teamUrl = "";
+  let link = "";
 
   it("A creates a team and an invite link; B joins by the link and counts one project", async () => {
     await gotoReady(s.pageA, `${s.stack.siteUrl}/teams`);
@@ -34,7 +38,7 @@ describe("teams", () => {
     await s.pageA.waitForURL(/\/teams\/[^/?]+\?created/);
     teamUrl = s.pageA.url().split("?")[0]!;
     await s.pageA.getByTestId("create-invite").click();
-    const link = await s.pageA.getByTestId("invite-url").first().inputValue();
+    link = await s.pageA.getByTestId("invite-url").first().inputValue();
     expect(link).toMatch(new RegExp(`^${s.stack.siteUrl}/teams/join/[^/]+$`));
     // A counts all of their projects.
     await s.pageA.getByLabel("All my projects, including future ones").check();
@@ -49,6 +53,42 @@ describe("teams", () => {
     await s.pageB.getByTestId("save-projects").click();
     await s.pageB.getByText(/Saved: the team dashboard/).waitFor();
     expect(await s.pageB.getByLabel(SECRET).isChecked()).toBe(false);
+  });
+
+  it("A removes B, revokes the old link and invites B by username; B rejoins only through that invitation", async () => {
+    await gotoReady(s.pageA, teamUrl);
+    expect(await s.pageA.getByTestId("pending-invite").count()).toBe(1);
+    await s.pageA.getByRole("button", { name: `Remove @${B}` }).click();
+    await s.pageA.getByText("Member removed.").waitFor();
+    // The link B joined by was made before the removal: it no longer admits him.
+    await gotoReady(s.pageB, link);
+    await s.pageB.getByTestId("join-team").click();
+    await s.pageB.getByText("No such invite: it may have expired or been revoked").waitFor();
+
+    await gotoReady(s.pageA, teamUrl);
+    await s.pageA.getByTestId("revoke-invite").click();
+    await s.pageA.getByText("Invite revoked: it no longer works.").waitFor();
+    expect(await s.pageA.getByTestId("pending-invite").count()).toBe(0);
+    // An unknown name and a real one get the same words.
+    for (const name of ["nobody-zz-404", B]) {
+      await s.pageA.getByLabel("Username (optional)").fill(name);
+      await s.pageA.getByTestId("create-invite").click();
+      await s.pageA.getByText(`If @${name} exists, they have been invited: the invitation waits on their Teams page for 7 days.`).waitFor();
+    }
+    await s.pageA.getByTestId("pending-invite").filter({ hasText: `For @${B}` }).waitFor();
+    expect(await s.pageA.getByTestId("pending-invite").filter({ hasText: "For @nobody-zz-404" }).count()).toBe(1);
+    await s.pageA.screenshot({ path: path.join(SHOTS, "team-invites.png"), fullPage: true });
+
+    await gotoReady(s.pageB, `${s.stack.siteUrl}/teams`);
+    await s.pageB.getByRole("button", { name: "Join Night Shift" }).click();
+    await s.pageB.waitForURL(/\?joined/);
+    expect(s.pageB.url().split("?")[0]).toBe(teamUrl);
+    // Rejoined: B chooses his project again (a removal forgets the choice).
+    await s.pageB.getByLabel("harbor").check();
+    await s.pageB.getByTestId("save-projects").click();
+    await s.pageB.getByText(/Saved: the team dashboard/).waitFor();
+    await gotoReady(s.pageA, teamUrl);
+    expect(await s.pageA.getByTestId("pending-invite").filter({ hasText: `For @${B}` }).count()).toBe(0); // used up
   });
 
   it("the team dashboard's totals equal the seeded heartbeats of the chosen projects; the excluded one is absent", async () => {

@@ -189,6 +189,8 @@ function teamRoutes(): Route[] {
       expect: members(200, (b) => expect(b.data.map((e: any) => [e.user.username, e.totalSeconds])).toEqual([[users.owner.username, 1800]])),
     },
     { name: "invite (admins)", path: () => `/api/kodo/teams/${teamId}/invites`, method: "POST", body: () => ({}), expect: { ...members(403), teamAdmin: { status: 201 } } },
+    { name: "team invites (admins)", path: () => `/api/kodo/teams/${teamId}/invites`, expect: { ...members(403), teamAdmin: { status: 200, check: (b) => expect(b.length).toBeGreaterThan(0) } } },
+    { name: "invitations (own only)", path: () => "/api/kodo/teams/invitations", expect: signedIn(200, (b) => expect(b).toEqual([])) },
   ];
 }
 

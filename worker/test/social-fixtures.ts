@@ -70,7 +70,7 @@ export async function share(user: TestUser, change: Record<string, unknown>): Pr
 
 export async function befriend(a: SocialUser, b: SocialUser): Promise<void> {
   const req = await call("/api/kodo/friends", { method: "POST", key: a.key, body: JSON.stringify({ username: b.username }) });
-  if (req.status !== 201) throw new Error(`request: ${req.status} ${await req.text()}`);
+  if (req.status !== 202) throw new Error(`request: ${req.status} ${await req.text()}`);
   const acc = await call(`/api/kodo/friends/${a.username}/accept`, { method: "POST", key: b.key });
   if (acc.status !== 200) throw new Error(`accept: ${acc.status} ${await acc.text()}`);
 }

@@ -2,7 +2,9 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { aUser, call, freshStorage, getJson } from "./helpers.ts";
+import { FRIEND_REQUEST_SENT } from "@kodo/core/http";
 import { aSocialUser } from "./social-fixtures.ts";
+import { d1AccountAdmin } from "../src/stores/account-admin.ts";
 
 beforeEach(freshStorage);
 
@@ -13,40 +15,42 @@ describe("friends", () => {
   it("request, accept, list, remove", async () => {
     const [a, b] = [await aSocialUser(), await aSocialUser()];
     const sent = await post("/api/kodo/friends", a.key, { username: b.username });
-    expect(sent.status).toBe(201);
-    expect(await sent.json()).toEqual({ username: b.username, status: "pending" });
+    expect(sent.status).toBe(202);
+    expect(await sent.json()).toEqual({ message: FRIEND_REQUEST_SENT });
     expect((await getJson("/api/kodo/friends", a.key)).outgoing.map((l: any) => l.username)).toEqual([b.username]);
     expect((await getJson("/api/kodo/friends", b.key)).incoming.map((l: any) => l.username)).toEqual([a.username]);
-    expect((await post("/api/kodo/friends", a.key, { username: b.username })).status).toBe(409);
+    expect((await post("/api/kodo/friends", a.key, { username: b.username })).status).toBe(202); // again: nothing new
+    expect((await rows()).length).toBe(1);
     // Only the addressee can accept.
     expect((await post(`/api/kodo/friends/${b.username}/accept`, a.key)).status).toBe(404);
     expect((await post(`/api/kodo/friends/${a.username}/accept`, b.key)).status).toBe(200);
     const listA = await getJson("/api/kodo/friends", a.key);
     expect(listA.friends.map((f: any) => f.username)).toEqual([b.username]);
     expect(listA.incoming).toEqual([]);
-    expect((await post("/api/kodo/friends", b.key, { username: a.username })).status).toBe(409);
+    expect((await post("/api/kodo/friends", b.key, { username: a.username })).status).toBe(202);
+    expect((await rows()).map((r: any) => r.status)).toEqual(["accepted"]);
     expect((await call(`/api/kodo/friends/${a.username}`, { method: "DELETE", key: b.key })).status).toBe(204);
     expect(await rows()).toEqual([]);
     expect((await call(`/api/kodo/friends/${a.username}`, { method: "DELETE", key: b.key })).status).toBe(404);
   });
 
-  it("a request back accepts the pending one; decline removes it", async () => {
+  it("a request back accepts the pending one; decline removes it from the addressee's list only", async () => {
     const [a, b, c] = [await aSocialUser(), await aSocialUser(), await aSocialUser()];
     await post("/api/kodo/friends", a.key, { username: b.username });
     const back = await post("/api/kodo/friends", b.key, { username: a.username });
-    expect(await back.json()).toEqual({ username: a.username, status: "friends" });
+    expect(await back.json()).toEqual({ message: FRIEND_REQUEST_SENT });
     expect((await rows()).map((r: any) => r.status)).toEqual(["accepted"]);
     await post("/api/kodo/friends", c.key, { username: a.username });
     expect((await post(`/api/kodo/friends/${c.username}/decline`, a.key)).status).toBe(200);
-    expect((await getJson("/api/kodo/friends", c.key)).outgoing).toEqual([]);
+    expect((await getJson("/api/kodo/friends", a.key)).incoming).toEqual([]);
+    // The sender still sees it pending (as for a name that names nobody): a decline is silent.
+    expect((await getJson("/api/kodo/friends", c.key)).outgoing.map((l: any) => l.username)).toEqual([a.username]);
   });
 
   it("refuses bad input with JSON 4xx and stores nothing", async () => {
     const a = await aSocialUser();
     const reader = await aUser({ scope: "read" });
     const cases: [string, unknown, number][] = [
-      ["unknown user", { username: "nobody-here" }, 404],
-      ["self", { username: a.username }, 400],
       ["missing", {}, 400],
       ["wrong type", { username: 42 }, 400],
       ["too long", { username: "x".repeat(500) }, 400],
@@ -63,6 +67,69 @@ describe("friends", () => {
     expect((await call(`/api/kodo/friends/${"y".repeat(300)}/stats`, { key: a.key })).status).toBe(400);
     expect((await call(`/api/kodo/friends/${a.username}/stats?range=forever`, { key: a.key })).status).toBe(400);
     expect(await rows()).toEqual([]);
+  });
+});
+
+describe("friend requests do not reveal which usernames exist", () => {
+  it("answer byte-identically for an unknown user, a known one, oneself, a friend and a pending request", async () => {
+    const [a, b, friend, asked, asker] = [await aSocialUser(), await aSocialUser(), await aSocialUser(), await aSocialUser(), await aSocialUser()];
+    await post("/api/kodo/friends", a.key, { username: friend.username });
+    await post(`/api/kodo/friends/${a.username}/accept`, friend.key);
+    await post("/api/kodo/friends", a.key, { username: asked.username });
+    await post("/api/kodo/friends", asker.key, { username: a.username });
+    const before = await rows();
+    const answer = async (username: string) => {
+      const res = await post("/api/kodo/friends", a.key, { username });
+      return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
+    };
+    const unknown = await answer("nobody-here");
+    expect(unknown).toEqual({ status: 202, type: "application/json", body: JSON.stringify({ message: FRIEND_REQUEST_SENT }) });
+    for (const username of [a.username, friend.username, asked.username, "x".repeat(31)]) expect(await answer(username), username).toEqual(unknown);
+    expect(await rows()).toEqual(before); // none of those stored anything
+    expect(await answer(b.username)).toEqual(unknown); // a new request...
+    expect(await answer(asker.username)).toEqual(unknown); // ...and an acceptance
+    const after = await rows();
+    expect(after.length).toBe(before.length + 1);
+    expect(after.filter((r: any) => r.status === "accepted").length).toBe(2);
+  });
+
+  it("the sender's outgoing list shows a request to an unknown name like one to a real user, and after a decline", async () => {
+    const [a, b, c] = [await aSocialUser(), await aSocialUser(), await aSocialUser()];
+    for (const username of ["nobody-here", b.username, c.username]) await post("/api/kodo/friends", a.key, { username });
+    const shape = async () => (await getJson("/api/kodo/friends", a.key)).outgoing.map(({ at, ...rest }: any) => rest);
+    const want = ["nobody-here", b.username, c.username].sort().map((username) => ({ username, displayName: null }));
+    expect(await shape()).toEqual(want);
+    // b declines: a still sees a pending request to b, as for the unknown name.
+    expect((await post(`/api/kodo/friends/${a.username}/decline`, b.key)).status).toBe(200);
+    expect((await getJson("/api/kodo/friends", b.key)).incoming).toEqual([]);
+    expect(await shape()).toEqual(want);
+    // Asking again after a decline lists b once; every one of them is cancelled alike.
+    await post("/api/kodo/friends", a.key, { username: b.username });
+    expect(await shape()).toEqual(want);
+    for (const u of ["nobody-here", b.username, c.username]) expect((await call(`/api/kodo/friends/${u}`, { method: "DELETE", key: a.key })).status, u).toBe(204);
+    expect(await shape()).toEqual([]);
+    expect(await rows()).toEqual([]);
+    expect((await call("/api/kodo/friends/nobody-here", { method: "DELETE", key: a.key })).status).toBe(404);
+    // Deleting an account deletes the requests others keep by its name (a declined one names it).
+    await post("/api/kodo/friends", a.key, { username: b.username });
+    await post(`/api/kodo/friends/${a.username}/decline`, b.key);
+    const named = () => env.DB.prepare("SELECT count(*) AS n FROM friend_requests_by_name WHERE username = ?").bind(b.username).first("n");
+    expect(await named()).toBe(1);
+    await d1AccountAdmin(env.DB).deleteAccountRows(b.id);
+    expect(await named()).toBe(0);
+  });
+
+  it("acting on a user answers the same 404 whether they exist or there is nothing between you", async () => {
+    const [a, b] = [await aSocialUser(), await aSocialUser()];
+    for (const [method, path] of [["POST", "/accept"], ["POST", "/decline"], ["DELETE", ""], ["GET", "/stats"]] as const) {
+      const of = async (u: string) => {
+        const res = await call(`/api/kodo/friends/${u}${path}`, { method, key: a.key });
+        return [res.status, await res.text()];
+      };
+      const known = await of(b.username);
+      expect(known[0], path).toBe(404);
+      expect(await of("nobody-here"), path).toEqual(known);
+    }
   });
 });
 

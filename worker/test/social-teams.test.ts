@@ -1,6 +1,7 @@
 /** Teams through the API: roles and invites, chosen projects, the dashboard against totals computed here. */
 import { beforeEach, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
+import { TEAM_INVITE_SENT } from "@kodo/core/http";
 import { call, expectedTotals, freshStorage, getJson, sum } from "./helpers.ts";
 import { aSocialUser, block, localTime, seed, type SocialUser } from "./social-fixtures.ts";
 
@@ -34,14 +35,20 @@ describe("teams", () => {
     expect((await getJson(t, a.key)).invites).toBeUndefined();
     expect((await send(a, "PATCH", `${t}/members/${b.username}`, { role: "admin" })).status).toBe(403);
     expect((await send(owner, "PATCH", `${t}/members/${a.username}`, { role: "admin" })).status).toBe(200);
-    const named = (await (await send(a, "POST", `${t}/invites`, { username: outsider.username })).json()) as any;
-    expect((await getJson(t, a.key)).invites.map((i: any) => i.username)).toEqual([null, outsider.username]); // the link, then the named one
-    // A username invite works only for that user, once.
-    expect((await send(b, "POST", "/api/kodo/teams/join", { token: named.token })).status).toBe(404);
+    const named = await send(a, "POST", `${t}/invites`, { username: outsider.username });
+    expect(named.status).toBe(202);
+    expect(await named.json()).toEqual({ message: TEAM_INVITE_SENT });
+    const invites = (await getJson(t, a.key)).invites;
+    expect(invites.map((i: any) => [i.username, i.createdBy])).toEqual([[null, owner.username], [outsider.username, a.username]]); // the link, then the named one
+    // A named invite waits on its invitee's page; it works only for them, once.
+    const [invitation] = await getJson("/api/kodo/teams/invitations", outsider.key);
+    expect(invitation).toMatchObject({ id: invites[1].id, team: { id, name: "Core team" }, invitedBy: a.username });
+    expect(await getJson("/api/kodo/teams/invitations", b.key)).toEqual([]);
     const stranger = await aSocialUser();
-    expect((await send(stranger, "POST", "/api/kodo/teams/join", { token: named.token })).status).toBe(404);
-    expect((await send(outsider, "POST", "/api/kodo/teams/join", { token: named.token })).status).toBe(200);
-    expect((await send(outsider, "POST", "/api/kodo/teams/join", { token: named.token })).status).toBe(404); // used up
+    expect((await send(stranger, "POST", `/api/kodo/teams/invitations/${invitation.id}/accept`)).status).toBe(404);
+    expect((await send(b, "POST", `/api/kodo/teams/invitations/${invites[0].id}/accept`)).status).toBe(404); // a link is not accepted by id
+    expect((await send(outsider, "POST", `/api/kodo/teams/invitations/${invitation.id}/accept`)).status).toBe(200);
+    expect((await send(outsider, "POST", `/api/kodo/teams/invitations/${invitation.id}/accept`)).status).toBe(404); // used up
     expect((await send(outsider, "POST", "/api/kodo/teams/join", { token: "nope" })).status).toBe(404);
     // Admins remove members but not admins or the owner.
     expect((await send(a, "DELETE", `${t}/members/${outsider.username}`)).status).toBe(204);
@@ -60,7 +67,7 @@ describe("teams", () => {
     expect((await send(a, "DELETE", t)).status).toBe(403);
     expect((await send(b, "DELETE", t)).status).toBe(204);
     expect((await call(t, { key: b.key })).status).toBe(404);
-    for (const table of ["teams", "team_members", "team_invites"]) expect(await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first("n"), table).toBe(0);
+    for (const table of ["teams", "team_members", "team_invites", "team_removals"]) expect(await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first("n"), table).toBe(0);
   });
 
   it("the dashboard counts only each member's chosen projects (none until chosen)", async () => {
@@ -104,7 +111,9 @@ describe("teams", () => {
     for (const body of [{}, { projects: "some" }, { projects: [1] }, { projects: Array(201).fill("p") }]) expect((await send(owner, "PUT", `${t}/projects`, body)).status).toBe(400);
     expect((await send(owner, "PATCH", `${t}/members/${owner.username}`, { role: "god" })).status).toBe(400);
     expect((await send(owner, "PATCH", `${t}/members/${owner.username}`, { role: "member" })).status).toBe(409);
-    expect((await send(owner, "POST", `${t}/invites`, { username: "no-such-user" })).status).toBe(404);
+    for (const body of [{ username: "" }, { username: 5 }, { username: "x".repeat(101) }, []]) expect((await send(owner, "POST", `${t}/invites`, body)).status, JSON.stringify(body)).toBe(400);
+    expect((await send(owner, "POST", "/api/kodo/teams/join", { token: "" })).status).toBe(400);
+    expect((await send(owner, "DELETE", `${t}/invites/${"x".repeat(100)}`)).status).toBe(404);
     expect((await call(`${t}/dashboard?range=all_time`, { key: owner.key })).status).toBe(400);
     expect((await call(`/api/kodo/teams/${"x".repeat(100)}`, { key: owner.key })).status).toBe(404);
     expect((await call("/api/kodo/teams")).status).toBe(401);

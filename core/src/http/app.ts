@@ -21,6 +21,7 @@ import { leadersRoutes } from "./routes/leaderboard-leaders.ts";
 import { profileRoutes } from "./routes/social-profile.ts";
 import { goalRoutes } from "./routes/goals.ts";
 import { teamRoutes } from "./routes/teams.ts";
+import { teamInviteRoutes } from "./routes/team-invites.ts";
 import { teamDashboardRoutes } from "./routes/teams-dashboard.ts";
 
 /** The WakaTime v1-compatible API, served under `/api/v1` and `/api/compat/wakatime/v1`. */
@@ -79,7 +80,7 @@ export function createApi<E extends Env = AppEnv>(options: ApiOptions<E> = {}) {
   // The caller's account: profile, settings, API keys, export/import, deletion.
   app.route("/api/kodo/account", accountApi() as unknown as Hono<E & AppEnv>);
   // Social (issue 9): sharing settings, leaderboards, friends, goals, teams, public profile data.
-  const socialApi = new Hono<AppEnv>().route("/", sharingRoutes).route("/", leaderboardRoutes).route("/", friendRoutes).route("/", goalRoutes).route("/", teamRoutes).route("/", teamDashboardRoutes);
+  const socialApi = new Hono<AppEnv>().route("/", sharingRoutes).route("/", leaderboardRoutes).route("/", friendRoutes).route("/", goalRoutes).route("/", teamInviteRoutes).route("/", teamRoutes).route("/", teamDashboardRoutes);
   app.route("/api/kodo", socialApi as unknown as Hono<E & AppEnv>);
   app.route("/", profileRoutes as unknown as Hono<E & AppEnv>);
   app.route("/", apiDocsRoutes(app) as unknown as Hono<E & AppEnv>);

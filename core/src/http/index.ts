@@ -15,3 +15,5 @@ export * from "./openapi-wakatime.ts";
 export { errorSchema } from "./openapi-schemas.ts";
 export { publicStatsSchema } from "./routes/public-schemas.ts";
 export { shieldsEndpointSchema } from "./routes/badge.ts";
+export { FRIEND_REQUEST_SENT } from "./routes/friends.ts";
+export { TEAM_INVITE_SENT } from "./routes/team-invites.ts";

@@ -65,10 +65,22 @@ export interface SocialStore {
   updateSharing(userId: string, change: Partial<SharingSettings>): Promise<SharingSettings>;
   /** Any user by username (friend requests), private or not. */
   findUser(username: string): Promise<User | null>;
+  /** Outgoing requests include those kept by name (`user.id` empty), so they look like any other. */
   friendLists(userId: string): Promise<FriendLists>;
   friendState(userId: string, otherId: string): Promise<FriendState>;
-  /** Stores a pending request from -> to (the caller checked the state is "none"). */
-  requestFriend(fromId: string, toId: string): Promise<void>;
+  /**
+   * A friend request from `fromId` to whoever has `username`: accepts their pending request to
+   * `fromId` if there is one, else stores a pending request unless any link exists; nothing for
+   * an unknown username or oneself. Does the same work in every case (no timing tells them apart).
+   */
+  requestFriendByName(fromId: string, username: string): Promise<void>;
+  /**
+   * Declines the pending request from -> to; the sender still sees a pending request to the
+   * name (as for a name that names nobody). False when there was none.
+   */
+  declineFriend(fromId: string, toId: string): Promise<boolean>;
+  /** Cancels a request the user made to a name that names nobody (or that was declined); false if none. */
+  cancelRequestByName(fromId: string, username: string): Promise<boolean>;
   /** Accepts a pending request from `fromId` to `toId`; false when there is none. */
   acceptFriend(fromId: string, toId: string): Promise<boolean>;
   /** Removes any link between the two users (friendship or request either way); false if none. */

@@ -239,6 +239,23 @@ export const friendships = sqliteTable(
 );
 
 /**
+ * Friend requests shown to their sender by the username typed (issue 13): requests to a name
+ * that names nobody, and requests the addressee declined. Listed among the sender's outgoing
+ * requests like any pending one, so the list does not tell which usernames exist.
+ */
+export const friendRequestsByName = sqliteTable(
+  "friend_requests_by_name",
+  {
+    requesterId: text("requester_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    username: text("username").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.requesterId, t.username] })],
+);
+
+/**
  * Time goals (issue 9): at least `seconds` a local day or week (Monday to Sunday), on all
  * activity or on one project or language. Progress and streaks are computed on read.
  */
@@ -282,21 +299,50 @@ export const teamMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index("team_members_user_idx").on(t.userId)],
 );
 
-/** Invitations: a link (any signed-in user with it may join) or for one user; only the token's digest is kept. */
+/**
+ * Invitations: a link (any signed-in user with the token may join) or for one user (issue 13:
+ * they accept it on their Teams page; its token is never shown). Only the token's digest is
+ * kept. `id` is the public handle admins list and revoke by (invites made before it existed get
+ * one when their team's invites are first listed: SQLite cannot add a column with a random
+ * default to existing rows). An invite is usable only while
+ * unexpired and while its creator is still an admin or the owner of the team (checked on every
+ * read, worker/src/stores/social-teams.ts).
+ */
 export const teamInvites = sqliteTable(
   "team_invites",
   {
     tokenHash: text("token_hash").primaryKey(),
+    id: text("id").unique(),
     teamId: text("team_id")
       .notNull()
       .references(() => teams.id, { onDelete: "cascade" }),
-    /** Only this user may use it (and it is used up); null = a link for anyone. */
+    /** Only this user may use it (and it is used up); null with a null `inviteeName` = a link for anyone. */
     inviteeId: text("invitee_id").references(() => users.id, { onDelete: "cascade" }),
+    /** The username as the admin typed it, for a named invite (kept whether or not it named anyone). */
+    inviteeName: text("invitee_name"),
     createdBy: text("created_by")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: text("created_at").notNull().default(now),
     expiresAt: text("expires_at").notNull(),
   },
-  (t) => [index("team_invites_team_idx").on(t.teamId)],
+  (t) => [index("team_invites_team_idx").on(t.teamId), index("team_invites_invitee_idx").on(t.inviteeId)],
+);
+
+/**
+ * Members an admin removed, and when (issue 13): an invite made before the removal no longer
+ * admits them, so a removed member comes back only through an invite made after it.
+ */
+export const teamRemovals = sqliteTable(
+  "team_removals",
+  {
+    teamId: text("team_id")
+      .notNull()
+      .references(() => teams.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    removedAt: text("removed_at").notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] })],
 );

@@ -20,6 +20,7 @@ import {
   userSettings,
   userSharing,
   friendships,
+  friendRequestsByName,
   goals,
   teams,
   teamMembers,
@@ -175,7 +176,7 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
     },
 
     async deleteAccountRows(userId) {
-      const user = await db.select({ email: users.email }).from(users).where(eq(users.id, userId)).get();
+      const user = await db.select({ email: users.email, username: users.username }).from(users).where(eq(users.id, userId)).get();
       const email = user?.email?.toLowerCase() ?? null;
       const writes: BatchItem<"sqlite">[] = [
         db.delete(apiKeys).where(eq(apiKeys.userId, userId)),
@@ -184,6 +185,8 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
         db.delete(importJobs).where(eq(importJobs.userId, userId)),
         // Friendships and requests either way (issue 9).
         db.delete(friendships).where(sql`${friendships.requesterId} = ${userId} OR ${friendships.addresseeId} = ${userId}`),
+        // Requests others keep by this user's name (declined ones name them); their own cascade.
+        db.delete(friendRequestsByName).where(sql`${friendRequestsByName.requesterId} = ${userId} OR ${friendRequestsByName.username} = ${user?.username ?? ""}`),
         db.delete(goals).where(eq(goals.userId, userId)),
         // Teams the user owns pass to their longest-standing admin, else member; a team with no
         // one else is deleted (its invites and members cascade). Then their memberships and invites.

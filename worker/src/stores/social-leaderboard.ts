@@ -3,25 +3,39 @@
  * the days of their own zone's range (the zone -> days table goes in as one JSON parameter, so
  * any number of zones costs one bound value). The primary key (user_id, day) of
  * `daily_activity` serves the per-user day range.
+ *
+ * Privacy (issue 13) is enforced here, in the queries, for every board and every caller:
+ * - a board filtered by a dimension (a language board) lists only users who share that
+ *   dimension (`FILTER_SHARING`), whoever asks (global, friends, `/api/v1/leaders`, any
+ *   future board reading this store);
+ * - per-user language lists (`languagesOf`) come back only for users who share languages.
+ * Every user-supplied name reaches SQL as a bound value, never inside a JSON path string.
  */
 import type { LeaderboardRow, SocialStore, ZoneRange } from "@kodo/core/social";
 
 type LeaderboardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardTimeZones" | "leaderboardRows" | "languagesOf">;
 
-/** Users on the board: opted-in users, or exactly the given ids (friends boards). */
-function candidates(userIds: string[] | undefined): { sql: string; bind: unknown[] } {
+/**
+ * The `user_sharing` column a user must have on to appear on a board filtered by each
+ * dimension (COALESCE: a user without a sharing row has the schema's defaults). A new board
+ * filter adds its dimension here, so hiding it hides the user from that board.
+ */
+const FILTER_SHARING = { language: "COALESCE(sh.languages, 1) = 1" } as const;
+
+/** Users on the board: opted-in users, or exactly the given ids (friends boards); `shares` narrows by sharing. */
+function candidates(userIds: string[] | undefined, shares: string): { sql: string; bind: unknown[] } {
   if (userIds) {
     return {
       sql: `SELECT u.id, u.username, u.display_name, COALESCE(st.time_zone, 'UTC') AS tz, COALESCE(sh.languages, 1) AS languages
               FROM users u LEFT JOIN user_sharing sh ON sh.user_id = u.id LEFT JOIN user_settings st ON st.user_id = u.id
-             WHERE u.id IN (SELECT value FROM json_each(?))`,
+             WHERE u.id IN (SELECT value FROM json_each(?)) AND ${shares}`,
       bind: [JSON.stringify(userIds)],
     };
   }
   return {
     sql: `SELECT u.id, u.username, u.display_name, COALESCE(st.time_zone, 'UTC') AS tz, sh.languages AS languages
             FROM user_sharing sh JOIN users u ON u.id = sh.user_id LEFT JOIN user_settings st ON st.user_id = u.id
-           WHERE sh.leaderboards = 1`,
+           WHERE sh.leaderboards = 1 AND ${shares}`,
     bind: [],
   };
 }
@@ -37,13 +51,18 @@ interface Row {
 }
 
 /**
- * SQL for one language's seconds in a day's totals: a JSON path (fast) when the name can be
- * quoted in one, otherwise a lookup through json_each (names with quotes or backslashes).
+ * The board's filter: SQL for the filtered dimension's seconds in a day's totals, its bound
+ * values, and the sharing condition on candidates. The name is compared as a bound value with
+ * json_each's keys: a JSON path built from it would break (500) on NUL, quotes, `$`, `[`...
  */
-function languageSeconds(name: string | null): { sql: string; bind: unknown[] } | null {
-  if (name === null) return null;
-  if (!/["\\]/.test(name)) return { sql: "COALESCE(json_extract(d.totals, ?), 0)", bind: [`$.language."${name}"`] };
-  return { sql: "COALESCE((SELECT value FROM json_each(d.totals, '$.language') WHERE key = ?), 0)", bind: [name] };
+function boardFilter(language: string | null): { seconds: string; bind: unknown[]; shares: string } {
+  if (language === null) return { seconds: "d.coding_seconds", bind: [], shares: "1" };
+  return {
+    // A language board counts that language's time of the day, at most the day's coding time.
+    seconds: "MIN(COALESCE((SELECT value FROM json_each(d.totals, '$.language') WHERE key = ?), 0), d.coding_seconds)",
+    bind: [language],
+    shares: FILTER_SHARING.language,
+  };
 }
 
 const zoneTable = (ranges: ZoneRange[]) =>
@@ -63,7 +82,8 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
     },
 
     async leaderboardTimeZones(userIds) {
-      const c = candidates(userIds);
+      // Time zones only pick the days: every candidate's zone, whatever the filter.
+      const c = candidates(userIds, "1");
       const { results } = await db.prepare(`SELECT DISTINCT tz FROM (${c.sql})`).bind(...c.bind).all<{ tz: string }>();
       return results.map((r) => r.tz);
     },
@@ -71,14 +91,13 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
     async leaderboardRows(query) {
       const cap = query.capSecondsPerDay;
       const zones = zoneTable(query.ranges);
-      // A language board counts that language's time of the day, at most the day's coding time.
-      const language = languageSeconds(query.language);
-      const x = language ? `MIN(${language.sql}, d.coding_seconds)` : "d.coding_seconds";
-      const xBind = language ? language.bind : [];
+      const filter = boardFilter(query.language);
+      const x = filter.seconds;
+      const xBind = filter.bind;
       let results: Row[];
       if (query.userIds) {
         // A friends board: few users, read through the primary key (user, day).
-        const c = candidates(query.userIds);
+        const c = candidates(query.userIds, filter.shares);
         ({ results } = await db
           .prepare(
             `WITH ${ZR}, cand AS (${c.sql})
@@ -105,7 +124,7 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
                       WHERE d.day BETWEEN ? AND ? AND d.day BETWEEN zr.s AND zr.e
                       GROUP BY d.user_id)
              SELECT u.id, u.username, u.display_name, agg.tz, sh.languages, agg.capped, agg.flagged
-               FROM agg JOIN user_sharing sh ON sh.user_id = agg.user_id AND sh.leaderboards = 1
+               FROM agg JOIN user_sharing sh ON sh.user_id = agg.user_id AND sh.leaderboards = 1 AND ${filter.shares}
                JOIN users u ON u.id = agg.user_id`,
           )
           .bind(zones, ...xBind, cap, ...xBind, cap, first, last)
@@ -129,11 +148,11 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
         .prepare(
           `WITH ${ZR}
            SELECT d.user_id, j.key AS name, SUM(j.value) AS seconds
-             FROM users u LEFT JOIN user_settings st ON st.user_id = u.id
+             FROM users u LEFT JOIN user_settings st ON st.user_id = u.id LEFT JOIN user_sharing sh ON sh.user_id = u.id
              JOIN zr ON zr.tz = COALESCE(st.time_zone, 'UTC')
              JOIN daily_activity d ON d.user_id = u.id AND d.day BETWEEN zr.s AND zr.e
              JOIN json_each(d.totals, '$.language') j
-            WHERE u.id IN (SELECT value FROM json_each(?))
+            WHERE u.id IN (SELECT value FROM json_each(?)) AND ${FILTER_SHARING.language}
             GROUP BY d.user_id, j.key`,
         )
         .bind(zoneTable(ranges), JSON.stringify(userIds))

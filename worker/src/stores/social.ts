@@ -20,6 +20,9 @@ export const PRIVATE_SHARING: SharingSettings = {
   historyDays: 365,
 };
 
+/** Requests to names that name nobody (or that were declined) kept per user; more are not listed. */
+const MAX_REQUESTS_BY_NAME = 200;
+
 export function d1Social(db: D1Database): SocialStore {
   return {
     ...d1LeaderboardReads(db),
@@ -68,22 +71,31 @@ export function d1Social(db: D1Database): SocialStore {
     },
 
     async friendLists(userId) {
-      const { results } = await db
-        .prepare(
-          `SELECT f.requester_id, f.status, f.created_at, f.accepted_at, u.id, u.username, u.display_name
-             FROM friendships f JOIN users u ON u.id = CASE WHEN f.requester_id = ?1 THEN f.addressee_id ELSE f.requester_id END
-            WHERE f.requester_id = ?1 OR f.addressee_id = ?1
-            ORDER BY u.username`,
-        )
-        .bind(userId)
-        .all<{ requester_id: string; status: string; created_at: string; accepted_at: string | null; id: string; username: string; display_name: string | null }>();
+      const [linked, byName] = await db.batch<Record<string, unknown>>([
+        db
+          .prepare(
+            `SELECT f.requester_id, f.status, f.created_at, f.accepted_at, u.id, u.username, u.display_name
+               FROM friendships f JOIN users u ON u.id = CASE WHEN f.requester_id = ?1 THEN f.addressee_id ELSE f.requester_id END
+              WHERE f.requester_id = ?1 OR f.addressee_id = ?1
+              ORDER BY u.username`,
+          )
+          .bind(userId),
+        db.prepare("SELECT username, created_at FROM friend_requests_by_name WHERE requester_id = ? ORDER BY username").bind(userId),
+      ]);
       const lists = { friends: [] as FriendLink[], incoming: [] as FriendLink[], outgoing: [] as FriendLink[] };
-      for (const r of results) {
+      for (const r of linked!.results as { requester_id: string; status: string; created_at: string; accepted_at: string | null; id: string; username: string; display_name: string | null }[]) {
         const user = { id: r.id, username: r.username, displayName: r.display_name };
         if (r.status === "accepted") lists.friends.push({ user, at: r.accepted_at ?? r.created_at });
         else if (r.requester_id === userId) lists.outgoing.push({ user, at: r.created_at });
         else lists.incoming.push({ user, at: r.created_at });
       }
+      // Requests by name look like any pending request (no id, no display name: as if the
+      // user had none); a name also linked for real (asked again after a decline) shows once.
+      const linkedNames = new Set([...lists.friends, ...lists.incoming, ...lists.outgoing].map((l) => l.user.username));
+      for (const r of byName!.results as { username: string; created_at: string }[]) {
+        if (!linkedNames.has(r.username)) lists.outgoing.push({ user: { id: "", username: r.username, displayName: null }, at: r.created_at });
+      }
+      lists.outgoing.sort((a, b) => (a.user.username < b.user.username ? -1 : a.user.username > b.user.username ? 1 : 0));
       return lists;
     },
 
@@ -100,9 +112,54 @@ export function d1Social(db: D1Database): SocialStore {
       return state;
     },
 
-    async requestFriend(fromId, toId) {
-      // INSERT OR IGNORE: two identical requests racing store one row.
-      await db.prepare("INSERT OR IGNORE INTO friendships (requester_id, addressee_id) VALUES (?, ?)").bind(fromId, toId).run();
+    async requestFriendByName(fromId, username) {
+      // The same three statements run whatever the name names, in one transaction: their
+      // pending request to me becomes a friendship; else a request is stored unless a link
+      // exists either way (INSERT OR IGNORE: two identical requests racing store one row); a
+      // name that names nobody is kept as typed for my outgoing list (at most
+      // MAX_REQUESTS_BY_NAME), so that list looks the same as for a real user.
+      await db.batch([
+        db
+          .prepare(
+            `UPDATE friendships SET status = 'accepted', accepted_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+              WHERE addressee_id = ?1 AND status = 'pending' AND requester_id = (SELECT id FROM users WHERE username = ?2 AND id <> ?1)`,
+          )
+          .bind(fromId, username),
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO friendships (requester_id, addressee_id)
+             SELECT ?1, u.id FROM users u WHERE u.username = ?2 AND u.id <> ?1
+                AND NOT EXISTS (SELECT 1 FROM friendships f WHERE f.requester_id = u.id AND f.addressee_id = ?1)`,
+          )
+          .bind(fromId, username),
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO friend_requests_by_name (requester_id, username)
+             SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM users WHERE username = ?2)
+                AND (SELECT count(*) FROM friend_requests_by_name WHERE requester_id = ?1) < ?3`,
+          )
+          .bind(fromId, username, MAX_REQUESTS_BY_NAME),
+      ]);
+    },
+
+    async declineFriend(fromId, toId) {
+      // The sender keeps seeing a pending request to the name, as for a name that names nobody.
+      const [, removed] = await db.batch([
+        db
+          .prepare(
+            `INSERT OR IGNORE INTO friend_requests_by_name (requester_id, username)
+             SELECT ?1, u.username FROM users u WHERE u.id = ?2
+                AND EXISTS (SELECT 1 FROM friendships WHERE requester_id = ?1 AND addressee_id = ?2 AND status = 'pending')`,
+          )
+          .bind(fromId, toId),
+        db.prepare("DELETE FROM friendships WHERE requester_id = ? AND addressee_id = ? AND status = 'pending'").bind(fromId, toId),
+      ]);
+      return removed!.meta.changes > 0;
+    },
+
+    async cancelRequestByName(fromId, username) {
+      const res = await db.prepare("DELETE FROM friend_requests_by_name WHERE requester_id = ? AND username = ?").bind(fromId, username).run();
+      return res.meta.changes > 0;
     },
 
     async acceptFriend(fromId, toId) {

@@ -1,6 +1,11 @@
 /**
  * Friends (issue 9): follow requests by username, mutual once accepted.
- * - Requesting an unknown user and a user who cannot be found answer the same 404.
+ * - No answer tells whether a username exists (issue 13): a request answers the same 202 (same
+ *   body, one store call doing the same work) for an unknown user, a known one, yourself, a
+ *   friend or someone already asked; acting on a user answers the same 404 text whether they
+ *   do not exist or there is nothing between you. The caller's outgoing list shows requests to
+ *   names that name nobody, and declined requests, as pending (kept by name in the store), so
+ *   it does not tell them apart either.
  * - A request to someone who already asked you accepts theirs (both want it).
  * - A friend's stats are limited by THEIR sharing settings exactly as public stats are
  *   (public-access.ts), except that a public profile is not needed: friendship is the consent.
@@ -21,19 +26,38 @@ import { publicStats } from "./public.ts";
 import { isRangeName, MAX_USERNAME_LENGTH, publicDays, publicRange } from "./public-access.ts";
 import { socialOf } from "./leaderboard-data.ts";
 import type { User } from "../../ports.ts";
+import type { FriendState } from "../../social/ports.ts";
 
 export const friendRoutes = new Hono<AppEnv>();
 
 const TAGS = ["Social"];
 const AUTH = "Authenticated by the sign-in cookie (writes need X-CSRF-Token) or an API key (writes: a full-access key).";
 const NOT_FOUND = "No such user";
+/** The one answer to every friend request, whoever the username names (or does not). */
+export const FRIEND_REQUEST_SENT = "If that user exists, they have your friend request (if they had already asked you, you are now friends)";
 const usernameParam = pathParameter("username", "The other user's username.");
 
-async function other(c: AppContext, username: string): Promise<User> {
+function checkLength(username: string): void {
   if (username.length > MAX_USERNAME_LENGTH) throw new ApiError(400, `username: at most ${MAX_USERNAME_LENGTH} characters`);
+}
+
+async function other(c: AppContext, username: string): Promise<User> {
+  checkLength(username);
   const found = await socialOf(c.var.ports).findUser(username);
   if (!found) throw new ApiError(404, NOT_FOUND);
   return found;
+}
+
+/**
+ * The user named `username` and the state between them and the caller; an unknown user reads
+ * as "none" after the same two lookups, so callers answer both cases alike.
+ */
+async function linkWith(c: AppContext, username: string): Promise<{ user: User | null; state: FriendState }> {
+  checkLength(username);
+  const social = socialOf(c.var.ports);
+  const user = await social.findUser(username);
+  const state = await social.friendState(c.var.auth.user.id, user?.id ?? "");
+  return { user, state: user ? state : "none" };
 }
 
 friendRoutes.get(
@@ -53,7 +77,8 @@ friendRoutes.get(
     return c.json({
       friends: lists.friends.map((l) => ({ username: l.user.username, displayName: l.user.displayName, since: l.at })),
       incoming: lists.incoming.map(link),
-      outgoing: lists.outgoing.map(link),
+      // No display name before they accept: it would also tell a real user from a name kept as typed.
+      outgoing: lists.outgoing.map((l) => ({ username: l.user.username, displayName: null, at: l.at })),
     });
   },
 );
@@ -63,31 +88,23 @@ friendRoutes.post(
   describeRoute({
     tags: TAGS,
     summary: "Send a friend request",
-    description: `201 when the request is stored (or, if they had asked you, the friendship is made: \`status\` says which). ${AUTH}`,
+    description:
+      "Always 202 with the same body, whether or not the user exists (no answer reveals which usernames exist): a request is stored " +
+      `for a user who exists and has none from or with you; if they had asked you, you become friends. See GET /friends. ${AUTH}`,
     security: API_KEY_SECURITY,
     requestBody: { required: true, content: { "application/json": { schema: resolver(friendRequestSchema) } } },
     responses: {
-      201: jsonResponse("Request sent or friendship made.", friendRequestSchema.extend({ status: z.enum(["pending", "friends"]) })),
-      ...errorResponses(400, 401, 403, 404, 409),
+      202: jsonResponse("The same answer for every username.", z.object({ message: z.literal(FRIEND_REQUEST_SENT) })),
+      ...errorResponses(400, 401, 403),
     },
   }),
   requireApiKey("full"),
   async (c) => {
     const parsed = friendRequestSchema.safeParse(await readJsonBody(c));
     if (!parsed.success) throw new ApiError(400, "username: expected a username");
-    const me = c.var.auth.user;
-    const target = await other(c, parsed.data.username);
-    if (target.id === me.id) throw new ApiError(400, "username: you cannot befriend yourself");
-    const social = socialOf(c.var.ports);
-    const state = await social.friendState(me.id, target.id);
-    if (state === "friends") throw new ApiError(409, "Already friends");
-    if (state === "outgoing") throw new ApiError(409, "Already requested");
-    if (state === "incoming") {
-      await social.acceptFriend(target.id, me.id);
-      return c.json({ username: target.username, status: "friends" }, 201);
-    }
-    await social.requestFriend(me.id, target.id);
-    return c.json({ username: target.username, status: "pending" }, 201);
+    checkLength(parsed.data.username);
+    await socialOf(c.var.ports).requestFriendByName(c.var.auth.user.id, parsed.data.username);
+    return c.json({ message: FRIEND_REQUEST_SENT }, 202);
   },
 );
 
@@ -105,11 +122,11 @@ for (const action of ["accept", "decline"] as const) {
     requireApiKey("full"),
     async (c) => {
       const me = c.var.auth.user;
-      const from = await other(c, c.req.param("username"));
+      const { user: from, state } = await linkWith(c, c.req.param("username"));
+      if (!from || state !== "incoming") throw new ApiError(404, "No request from this user");
       const social = socialOf(c.var.ports);
-      if ((await social.friendState(me.id, from.id)) !== "incoming") throw new ApiError(404, "No request from this user");
       if (action === "accept") await social.acceptFriend(from.id, me.id);
-      else await social.removeFriendLink(me.id, from.id);
+      else await social.declineFriend(from.id, me.id);
       return c.json({ username: from.username });
     },
   );
@@ -128,8 +145,13 @@ friendRoutes.delete(
   requireApiKey("full"),
   async (c) => {
     const me = c.var.auth.user;
-    const target = await other(c, c.req.param("username"));
-    if (!(await socialOf(c.var.ports).removeFriendLink(me.id, target.id))) throw new ApiError(404, "Not friends and no pending request");
+    const username = c.req.param("username");
+    const { user: target, state } = await linkWith(c, username);
+    const social = socialOf(c.var.ports);
+    // A request kept by name (to nobody, or declined) is cancelled like any other.
+    const byName = await social.cancelRequestByName(me.id, username);
+    const linked = target !== null && state !== "none" && (await social.removeFriendLink(me.id, target.id));
+    if (!byName && !linked) throw new ApiError(404, "Not friends and no pending request");
     return c.body(null, 204);
   },
 );

@@ -1,6 +1,6 @@
 /**
- * `/api/kodo/teams`: create, invite (link or username), join, roles, leave, transfer, delete,
- * and which of the caller's projects count toward a team. Rules: core/src/social/teams.ts.
+ * `/api/kodo/teams`: create, roles, leave, transfer, delete, and which of the caller's projects
+ * count toward a team. Rules: core/src/social/teams.ts. Invites: team-invites.ts.
  * The dashboard and leaderboard of a team: teams-dashboard.ts.
  */
 import { Hono } from "hono";
@@ -11,22 +11,30 @@ import { ApiError } from "../errors.ts";
 import { errorResponses, jsonResponse, pathParameter } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { readJsonBody } from "../body.ts";
-import { hashKey, requireApiKey } from "../auth.ts";
+import { requireApiKey } from "../auth.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
-import { socialOf } from "./leaderboard-data.ts";
-import { canRemove, isAdmin, MAX_TEAM_MEMBERS, MAX_TEAM_NAME_LENGTH, MAX_TEAM_PROJECTS, TEAM_INVITE_DAYS, type TeamRole } from "../../social/teams.ts";
-import type { TeamMember, TeamStore } from "../../social/team-ports.ts";
+import { canRemove, isAdmin, MAX_TEAM_NAME_LENGTH, MAX_TEAM_PROJECTS, type TeamRole } from "../../social/teams.ts";
+import type { TeamInviteInfo, TeamMember, TeamStore } from "../../social/team-ports.ts";
 import { MAX_STRING_LENGTH } from "../../heartbeat/index.ts";
 import { MAX_USERNAME_LENGTH } from "./public-access.ts";
 
 export const teamRoutes = new Hono<AppEnv>();
 
-const TAGS = ["Teams"];
-const AUTH = "Authenticated by the sign-in cookie (writes need X-CSRF-Token) or an API key (writes: a full-access key).";
+export const TAGS = ["Teams"];
+export const AUTH = "Authenticated by the sign-in cookie (writes need X-CSRF-Token) or an API key (writes: a full-access key).";
 const NO_TEAM = "No such team";
-const idParam = pathParameter("id", "The team's id.");
+export const idParam = pathParameter("id", "The team's id.");
 const role = z.enum(["owner", "admin", "member"]);
-const teamSummary = z.object({ id: z.string(), name: z.string(), role, members: z.number() }).meta({ ref: "TeamSummary" });
+export const teamSummary = z.object({ id: z.string(), name: z.string(), role, members: z.number() }).meta({ ref: "TeamSummary" });
+export const teamInviteSchema = z
+  .object({
+    id: z.string(),
+    username: z.string().nullable().meta({ description: "Null: a link for anyone; else the username as typed (whether or not it names anyone)." }),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+  })
+  .meta({ ref: "TeamInvite" });
 const teamDetail = z
   .object({
     id: z.string(),
@@ -34,10 +42,13 @@ const teamDetail = z
     role,
     members: z.array(z.object({ username: z.string(), displayName: z.string().nullable(), role })),
     myProjects: z.union([z.literal("all"), z.array(z.string())]).meta({ description: "The caller's projects counting toward the team (empty: none, the default)." }),
-    invites: z.array(z.object({ username: z.string().nullable(), createdAt: z.string(), expiresAt: z.string() })).optional().meta({ description: "Admins only." }),
+    invites: z.array(teamInviteSchema).optional().meta({ description: "Usable invites; admins only." }),
   })
   .meta({ ref: "Team" });
-const json = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema: resolver(schema) } } });
+export const json = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema: resolver(schema) } } });
+
+export const nowIso = (c: AppContext) => new Date(c.var.ports.now() * 1000).toISOString();
+export const inviteView = (i: TeamInviteInfo) => ({ id: i.id, username: i.inviteeUsername, createdBy: i.createdByUsername, createdAt: i.createdAt, expiresAt: i.expiresAt });
 
 export function teamsOf(c: AppContext): TeamStore {
   if (!c.var.ports.teams) throw new ApiError(501, "Teams are not available on this platform");
@@ -54,7 +65,7 @@ export async function membership(c: AppContext, teamId: string): Promise<{ team:
   return { team, members, me };
 }
 
-async function body<T>(c: AppContext, schema: z.ZodType<T>, what: string): Promise<T> {
+export async function body<T>(c: AppContext, schema: z.ZodType<T>, what: string): Promise<T> {
   const parsed = schema.safeParse(await readJsonBody(c));
   if (!parsed.success) throw new ApiError(400, `${what}`);
   return parsed.data;
@@ -94,7 +105,7 @@ teamRoutes.get(
   dashboardAuth(),
   async (c) => {
     const { team, members, me } = await membership(c, c.req.param("id"));
-    const invites = isAdmin(me.role) ? await teamsOf(c).invites(team.id) : null;
+    const invites = isAdmin(me.role) ? await teamsOf(c).invites(team.id, nowIso(c)) : null;
     c.header("Cache-Control", "private, no-store");
     return c.json({
       id: team.id,
@@ -102,62 +113,8 @@ teamRoutes.get(
       role: me.role,
       members: members.map((m) => ({ username: m.user.username, displayName: m.user.displayName, role: m.role })),
       myProjects: me.projects ?? [],
-      ...(invites ? { invites: invites.map((i) => ({ username: i.inviteeUsername, createdAt: i.createdAt, expiresAt: i.expiresAt })) } : {}),
+      ...(invites ? { invites: invites.map(inviteView) } : {}),
     });
-  },
-);
-
-const inviteSchema = z.object({ username: z.string().min(1).max(MAX_USERNAME_LENGTH).optional() });
-teamRoutes.post(
-  "/teams/:id/invites",
-  describeRoute({
-    tags: TAGS,
-    summary: "Invite by link or username",
-    description: `Admins and the owner. Without \`username\` the link lets any signed-in user with it join until it expires (${TEAM_INVITE_DAYS} days); with one, only that user, once. The token is shown once (stored as a digest). ${AUTH}`,
-    security: API_KEY_SECURITY,
-    parameters: [idParam],
-    requestBody: json(inviteSchema),
-    responses: { 201: jsonResponse("The invite.", z.object({ token: z.string(), url: z.string(), username: z.string().nullable() })), ...errorResponses(400, 401, 403, 404) },
-  }),
-  requireApiKey("full"),
-  async (c) => {
-    const { team, me } = await membership(c, c.req.param("id"));
-    if (!isAdmin(me.role)) throw new ApiError(403, "Only admins and the owner invite");
-    const { username } = await body(c, inviteSchema, "username: expected a username");
-    let inviteeId: string | null = null;
-    if (username !== undefined) {
-      const invitee = await socialOf(c.var.ports).findUser(username);
-      if (!invitee) throw new ApiError(404, "No such user");
-      inviteeId = invitee.id;
-    }
-    const token = `${crypto.randomUUID()}${crypto.randomUUID()}`.replace(/-/g, "");
-    const expiresAt = new Date((c.var.ports.now() + TEAM_INVITE_DAYS * 86400) * 1000).toISOString();
-    await teamsOf(c).addInvite({ teamId: team.id, tokenHash: await hashKey(token), inviteeId, createdBy: me.user.id, expiresAt });
-    return c.json({ token, url: `/teams/join/${token}`, username: username ?? null }, 201);
-  },
-);
-
-const joinSchema = z.object({ token: z.string().min(1).max(200) });
-teamRoutes.post(
-  "/teams/join",
-  describeRoute({ tags: TAGS, summary: "Join a team with an invite token", description: `404 for an unknown, expired or someone else's invite. ${AUTH}`, security: API_KEY_SECURITY, requestBody: json(joinSchema), responses: { 200: jsonResponse("The team joined.", teamSummary.omit({ members: true })), ...errorResponses(400, 401, 403, 404, 409) } }),
-  requireApiKey("full"),
-  async (c) => {
-    const { token } = await body(c, joinSchema, "token: expected an invite token");
-    const teams = teamsOf(c);
-    const tokenHash = await hashKey(token);
-    const invite = await teams.findInvite(tokenHash);
-    const me = c.var.auth.user;
-    const expired = invite && Date.parse(invite.expiresAt) <= c.var.ports.now() * 1000;
-    if (!invite || expired || (invite.inviteeId !== null && invite.inviteeId !== me.id)) throw new ApiError(404, "No such invite");
-    const [team, members] = await Promise.all([teams.team(invite.teamId), teams.members(invite.teamId)]);
-    if (!team) throw new ApiError(404, "No such invite");
-    const mine = members.find((m) => m.user.id === me.id);
-    if (mine) return c.json({ id: team.id, name: team.name, role: mine.role });
-    if (members.length >= MAX_TEAM_MEMBERS) throw new ApiError(409, `A team has at most ${MAX_TEAM_MEMBERS} members`);
-    await teams.addMember(team.id, me.id, "member");
-    if (invite.inviteeId !== null) await teams.deleteInvite(tokenHash);
-    return c.json({ id: team.id, name: team.name, role: "member" });
   },
 );
 
@@ -179,13 +136,13 @@ teamRoutes.patch(
 
 teamRoutes.delete(
   "/teams/:id/members/:username",
-  describeRoute({ tags: TAGS, summary: "Remove a member", description: `Admins remove members; the owner removes anyone but themselves. ${AUTH}`, security: API_KEY_SECURITY, parameters: [idParam, pathParameter("username", "The member.")], responses: { 204: { description: "Removed." }, ...errorResponses(401, 403, 404) } }),
+  describeRoute({ tags: TAGS, summary: "Remove a member", description: `Admins remove members; the owner removes anyone but themselves. Their invites die, and invites made before the removal no longer admit them (only a fresh invite does). ${AUTH}`, security: API_KEY_SECURITY, parameters: [idParam, pathParameter("username", "The member.")], responses: { 204: { description: "Removed." }, ...errorResponses(401, 403, 404) } }),
   requireApiKey("full"),
   async (c) => {
     const { team, members, me } = await membership(c, c.req.param("id"));
     const target = memberOf(members, c.req.param("username"));
     if (target.user.id === me.user.id || !canRemove(me.role, target.role)) throw new ApiError(403, "You may not remove this member");
-    await teamsOf(c).removeMember(team.id, target.user.id);
+    await teamsOf(c).removeMember(team.id, target.user.id, true);
     return c.body(null, 204);
   },
 );
@@ -197,7 +154,7 @@ teamRoutes.post(
   async (c) => {
     const { team, me } = await membership(c, c.req.param("id"));
     if (me.role === "owner") throw new ApiError(409, "Transfer ownership before leaving");
-    await teamsOf(c).removeMember(team.id, me.user.id);
+    await teamsOf(c).removeMember(team.id, me.user.id, false);
     return c.body(null, 204);
   },
 );

@@ -58,16 +58,29 @@ export interface TeamSummary {
   members: number;
 }
 
+/** A new invite link (POST /teams/{id}/invites without a username): its token is shown once. */
 export interface TeamInvite {
+  id: string;
   token: string;
   url: string;
-  username: string | null;
+  expiresAt: string;
 }
 
-/** A pending invite as GET /teams/{id} lists it (admins only): its link was shown once, at creation. */
+/** A usable invite as GET /teams/{id} lists it (admins only): its link was shown once, at creation. */
 export interface PendingInvite {
+  id: string;
+  /** Null: a link; else the username as typed (the API does not say whether it exists). */
   username: string | null;
+  createdBy: string;
   createdAt: string;
+  expiresAt: string;
+}
+
+/** An invitation to the signed-in user (GET /teams/invitations). */
+export interface TeamInvitation {
+  id: string;
+  team: { id: string; name: string };
+  invitedBy: string;
   expiresAt: string;
 }
 

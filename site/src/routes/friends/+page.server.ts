@@ -14,7 +14,9 @@ export const actions: Actions = {
   request: async (event) => {
     const form = await event.request.formData();
     const username = field(form, "username").replace(/^@/, "");
-    return act(event, "/api/kodo/friends", { method: "POST", body: { username } }, `Friend request sent to @${username}.`);
+    // The API answers alike whether or not the user exists (no account enumeration), so the
+    // page says exactly that (the outgoing list shows the request either way).
+    return act(event, "/api/kodo/friends", { method: "POST", body: { username } }, `If @${username} exists, they have your friend request (if they had already asked you, you are now friends).`);
   },
   accept: async (event) => {
     const form = await event.request.formData();

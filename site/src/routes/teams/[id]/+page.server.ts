@@ -34,8 +34,16 @@ export const actions: Actions = {
   invite: async (event) => {
     const form = await event.request.formData();
     const username = field(form, "username").replace(/^@/, "");
-    const result = await act<TeamInvite>(event, `${team(event)}/invites`, { method: "POST", body: username ? { username } : {} }, "Invite created.");
+    if (username) {
+      // The API answers alike whether or not the user exists (no account enumeration): so does the page.
+      return act(event, `${team(event)}/invites`, { method: "POST", body: { username } }, `If @${username} exists, they have been invited: the invitation waits on their Teams page for 7 days.`);
+    }
+    const result = await act<TeamInvite>(event, `${team(event)}/invites`, { method: "POST", body: {} }, "Invite created.");
     return "body" in result && result.body ? { invite: result.body } : result;
+  },
+  revoke: async (event) => {
+    const form = await event.request.formData();
+    return act(event, `${team(event)}/invites/${encodeURIComponent(field(form, "invite"))}`, { method: "DELETE" }, "Invite revoked: it no longer works.");
   },
   role: async (event) => {
     const form = await event.request.formData();
