@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import type { AppEnv } from "../context.ts";
 import { jsonError } from "../errors.ts";
+import { requestStream } from "../body.ts";
 import { errorResponses, jsonResponse } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { admin, requireAccount } from "./account-auth.ts";
@@ -110,8 +111,8 @@ accountDataRoutes.post(
   }),
   requireAccount("write"),
   async (c) => {
-    const stream = c.req.raw.body;
-    if (!stream) return jsonError(c, 400, "Body required: the JSON file to import");
+    // Streamed (never held): its parser consumes the body item by item, whatever its size.
+    const stream = requestStream(c, "Body required: the JSON file to import");
     const { activity } = c.var.ports;
     const user = c.var.auth.user;
     const now = c.var.ports.now();

@@ -18,7 +18,8 @@ import { jsonError } from "../errors.ts";
 import { errorResponses, jsonResponse, pathParameter } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { admin, requireAccount } from "./account-auth.ts";
-import { jobSchema, jobView, jsonBody, readSmallJson } from "./account-views.ts";
+import { jobSchema, jobView, jsonBody } from "./account-views.ts";
+import { readSmallJson } from "../body.ts";
 import { emptyCounts, importBatch } from "../../accounts/import.ts";
 import { MAX_BATCH_SIZE } from "../../heartbeat/index.ts";
 import {

@@ -8,7 +8,7 @@ import { validateBatch } from "../../heartbeat/index.ts";
 import { toWireHeartbeat } from "../../wakatime/v1/heartbeat.ts";
 import { isDay } from "../../time/zone.ts";
 import type { Heartbeat } from "../../types.ts";
-import { readJsonBody } from "../body.ts";
+import { HEARTBEAT_BODY_BYTES, readJsonBody } from "../body.ts";
 import { currentUser } from "./user-param.ts";
 
 /** Heartbeat ingest and listing: WakaTime's `users/current/heartbeats[.bulk]`. */
@@ -19,7 +19,7 @@ heartbeatRoutes.post("/users/:user/heartbeats.bulk", describeRoute(WAKATIME_DOCS
 
 async function ingest(c: AppContext, bulk: boolean) {
   const user = currentUser(c);
-  const body = await readJsonBody(c);
+  const body = await readJsonBody(c, { limit: HEARTBEAT_BODY_BYTES, required: "Body required: a heartbeat object or an array of heartbeats" });
   const { ports } = c.var;
   const validated = validateBatch(body, ports.now(), {
     userAgentHeader: c.req.header("user-agent") ?? null,
