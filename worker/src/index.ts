@@ -16,6 +16,7 @@ import { authRoutes } from "./auth/routes.ts";
 import { betterAuthOpenApi } from "./auth/openapi.ts";
 
 export { UserActivity } from "./activity/object.ts";
+export { RateLimiter } from "./auth/rate-limiter.ts";
 
 const app = createApi<{ Bindings: Env }>({
   ports: (c) => ({

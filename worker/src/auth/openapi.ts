@@ -26,6 +26,7 @@ export const betterAuthOpenApi: OpenApiSource = {
       amazon: dummy,
       oidc: null,
       email: { kind: "outbox" },
+      rateLimit: { enabled: false, windowSeconds: null },
     };
     // No database is touched: the description is built from the endpoint definitions.
     const auth = makeAuth({ DB: undefined as unknown as D1Database }, cfg, [openAPI({ disableDefaultReference: true })]);
