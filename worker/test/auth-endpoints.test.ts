@@ -110,3 +110,24 @@ describe("one display-name rule for every way in", () => {
     expect(await displayName(s.userId)).toBe("Amélie");
   });
 });
+
+describe("origin checks on Better Auth's endpoints", () => {
+  it("a sign-out from another origin, or with no Origin, leaves the session signed in", async () => {
+    const s = await signIn();
+    for (const headers of [{ origin: "http://evil.test" }, {}, { origin: ORIGIN, "sec-fetch-site": "cross-site" }, { origin: "null" }] as Record<string, string>[]) {
+      const res = await call("/api/auth/sign-out", { method: "POST", body: "{}", headers: { cookie: s.cookie, ...headers } });
+      expect(res.status, JSON.stringify(headers)).toBe(403);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^CSRF check failed: /);
+    }
+    expect((await call("/api/kodo/account", { headers: { cookie: s.cookie } })).status).toBe(200);
+  });
+
+  it("a page on another origin cannot have sign-in links mailed (no cookie involved)", async () => {
+    const res = await call("/api/auth/sign-in/magic-link", { method: "POST", body: JSON.stringify({ email: "victim@example.com", callbackURL: "/" }), headers: { origin: "http://evil.test" } });
+    expect(res.status).toBe(403);
+    const social = await call("/api/auth/sign-in/social", { method: "POST", body: JSON.stringify({ provider: "google" }), headers: { "sec-fetch-site": "cross-site", origin: "http://evil.test" } });
+    expect(social.status).toBe(403);
+    const mails = await env.DB.prepare("SELECT count(*) AS n FROM outbox_messages").first<{ n: number }>();
+    expect(mails!.n).toBe(0);
+  });
+});

@@ -15,6 +15,7 @@
 import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
 import { MAX_BODY_BYTES } from "../heartbeat/index.ts";
+import { declaresMoreThan, readAtMost } from "./bounded-stream.ts";
 
 /** Heartbeat batches (heartbeat/limits.ts): 1 MiB. */
 export const HEARTBEAT_BODY_BYTES = MAX_BODY_BYTES;
@@ -33,31 +34,11 @@ function tooLarge(limit: number): ApiError {
  * The body's bytes, at most `limit` of them (an absent body reads as none). Stops reading and
  * cancels the stream as soon as more arrive.
  */
-export async function readBoundedBytes(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
-  const stream = request.body;
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+export async function readBoundedBytes(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (declaresMoreThan(request.headers, limit)) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array(0);
+  const bytes = await readAtMost(request.body, limit);
+  if (bytes === null) throw tooLarge(limit);
   return bytes;
 }
 

@@ -9,8 +9,9 @@
  * requests here, so cookies are set for the dashboard's origin.
  */
 import { Hono } from "hono";
-import { SMALL_BODY_BYTES, jsonError, readBoundedBytes } from "@kodo/core/http";
+import { SMALL_BODY_BYTES, jsonError, readBoundedBytes, withBody } from "@kodo/core/http";
 import { describeRoute } from "hono-openapi";
+import { originProblem } from "@kodo/core";
 import { authConfigFor, authFor } from "./better-auth.ts";
 import { offeredProviders } from "./config.ts";
 import { outboxMessagesNewestFirst } from "./email.ts";
@@ -25,6 +26,14 @@ export function authRoutes() {
     if (!isAllowedAuthEndpoint(c.req.method, c.req.path.slice("/api/auth".length))) return jsonError(c, 404, "Not found");
     const made = await authFor(c.env);
     if (!made) return c.json({ error: "Sign-in is not configured on this server (BETTER_AUTH_SECRET and BETTER_AUTH_URL)" }, 404);
+    // A browser's POST (it carries a cookie, an Origin or Fetch Metadata) must come from a
+    // trusted origin's page: sign-out and sign-in are cookie-authenticated or cookie-setting
+    // writes that another site must not trigger. Better Auth checks too; this does not rely on
+    // its exceptions (Referer in place of Origin, first sign-ins without a cookie).
+    if (c.req.method === "POST" && (c.req.header("cookie") || c.req.header("origin") || c.req.header("sec-fetch-site"))) {
+      const problem = originProblem("POST", { origin: c.req.header("origin"), fetchSite: c.req.header("sec-fetch-site") }, made.cfg.trustedOrigins);
+      if (problem) return jsonError(c, 403, `CSRF check failed: ${problem}`);
+    }
     return made.auth.handler(await boundedRequest(c.req.raw));
   });
 
@@ -72,9 +81,5 @@ export function authRoutes() {
  */
 async function boundedRequest(req: Request): Promise<Request> {
   if (req.method === "GET" || req.method === "HEAD") return req;
-  const body = await readBoundedBytes(req, SMALL_BODY_BYTES);
-  const headers = new Headers(req.headers);
-  headers.delete("content-length");
-  headers.delete("transfer-encoding");
-  return new Request(req.url, { method: req.method, headers, body, redirect: req.redirect, signal: req.signal });
+  return withBody(req, await readBoundedBytes(req, SMALL_BODY_BYTES));
 }
