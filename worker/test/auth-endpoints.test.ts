@@ -64,6 +64,12 @@ describe("Better Auth endpoints Kodo does not use", () => {
     expect(ALLOWED_AUTH_ENDPOINTS.map((e) => `${e.method} ${e.path.source}`)).toHaveLength(6);
   });
 
+  it("the API document describes the allow-listed endpoints only", async () => {
+    const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    const auth = Object.entries(doc.paths).filter(([p]) => p.startsWith("/api/auth/")).flatMap(([p, item]) => Object.keys(item).map((m) => `${m} ${p}`));
+    expect(auth.sort()).toEqual(["get /api/auth/callback/{id}", "get /api/auth/get-session", "get /api/auth/magic-link/verify", "post /api/auth/sign-in/magic-link", "post /api/auth/sign-in/social", "post /api/auth/sign-out"]);
+  });
+
   it("the endpoints Kodo uses still answer", async () => {
     const s = await signIn();
     const session = await call("/api/auth/get-session", { headers: { cookie: s.cookie } });
