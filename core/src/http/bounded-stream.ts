@@ -22,6 +22,9 @@ export async function readAtMost(stream: ReadableStream<Uint8Array>, limit: numb
     }
     chunks.push(value);
   }
+  // One chunk (most small bodies, and every heartbeat batch that arrives whole): no copy.
+  const only = chunks.length === 1 ? chunks[0]! : null;
+  if (only && only.buffer instanceof ArrayBuffer) return only as Uint8Array<ArrayBuffer>;
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
