@@ -1,20 +1,29 @@
 /**
  * Every request: `/api/*` goes to the Kodo worker through the service binding unchanged
  * (streamed both ways: sign-in callbacks, exports, imports), so the browser talks to one origin
- * and the sign-in cookies belong to it. Pages get the signed-in account (one API call) and the
- * theme, and a few protective headers.
+ * and the sign-in cookies belong to it (the worker checks those requests itself). The site's own
+ * routes first pass the origin and body-size checks (lib/server/guard.ts); pages get the
+ * signed-in account (one API call) and the theme, and a few protective headers.
  */
 import type { Handle } from "@sveltejs/kit";
 import type { Account } from "$lib/types";
+import { SITE_BODY_BYTES, boundedRequest, originRefusal } from "$lib/server/guard";
 
 const SESSION_COOKIE = /(?:^|;\s*)(?:__Secure-)?kodo\.session_token=/;
 
 export const handle: Handle = async ({ event, resolve }) => {
   if (event.url.pathname.startsWith("/api/")) {
     const api = event.platform?.env?.API;
-    if (!api) return new Response(JSON.stringify({ error: "The Kodo API is not bound to this site" }), { status: 503, headers: { "content-type": "application/json" } });
+    if (!api) return jsonResponse(503, "The Kodo API is not bound to this site");
     return api.fetch(event.request);
   }
+
+  // The site's own routes: same-origin writes only, small bodies only (lib/server/guard.ts).
+  const refused = originRefusal(event.request, event.url.origin);
+  if (refused) return jsonResponse(403, `Cross-origin ${event.request.method} refused: ${refused}`);
+  const bounded = await boundedRequest(event.request);
+  if (!bounded) return jsonResponse(413, `Body too large: at most ${SITE_BODY_BYTES} bytes`);
+  event.request = bounded;
 
   event.locals.account = null;
   const cookie = event.request.headers.get("cookie") ?? "";
@@ -37,3 +46,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (event.locals.account) response.headers.set("cache-control", "private, no-store");
   return response;
 };
+
+function jsonResponse(status: number, error: string): Response {
+  return new Response(JSON.stringify({ error }), { status, headers: { "content-type": "application/json" } });
+}

@@ -175,3 +175,85 @@ describe("cross-site requests from another origin on the same host", () => {
     await context.close();
   });
 });
+
+/** Serves `html` on another loopback port (same site, other origin) while `run` goes. */
+async function withForeignPage(html: string, run: (url: string) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const server = http.createServer((_req, res) => {
+    res.setHeader("content-type", "text/html");
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  try {
+    await run(`http://127.0.0.1:${port}/`);
+  } finally {
+    server.close();
+  }
+}
+
+describe("sign-out and sign-in/{provider} only from the site's own pages", () => {
+  it("a page on another origin posting to /sign-out (a form, or a body-less no-cors fetch) leaves the user signed in", async () => {
+    const context = await stack.newContext();
+    const page = await signInByEmail(stack, context, "stays@example.com");
+    const sessions = await sessionCount();
+    await withForeignPage(
+      `<!doctype html><form id="f" method="POST" action="${stack.siteUrl}/sign-out"></form>
+      <script>
+        // No body, so no content type: SvelteKit's own CSRF check does not look at it.
+        window.bare = fetch("${stack.siteUrl}/sign-out", { method: "POST", mode: "no-cors", credentials: "include" }).then(() => "sent", (e) => "failed " + e.message);
+        window.provider = fetch("${stack.siteUrl}/sign-in/oidc", { method: "POST", mode: "no-cors", credentials: "include" }).then(() => "sent", (e) => "failed " + e.message);
+      </script>`,
+      async (url) => {
+        const refusals: number[] = [];
+        page.on("response", (r) => {
+          if (r.url().startsWith(`${stack.siteUrl}/sign-`)) refusals.push(r.status());
+        });
+        await page.goto(url);
+        expect(await page.evaluate(() => (window as unknown as { bare: Promise<string> }).bare)).toBe("sent");
+        expect(await page.evaluate(() => (window as unknown as { provider: Promise<string> }).provider)).toBe("sent");
+        const [response] = await Promise.all([page.waitForResponse((r) => r.url() === `${stack.siteUrl}/sign-out`), page.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit())]);
+        expect(response.status()).toBe(403);
+        expect(refusals).toEqual([403, 403, 403]);
+      },
+    );
+    expect(await sessionCount()).toBe(sessions);
+    const cookie = (await context.cookies()).find((c) => c.name === "kodo.session_token");
+    expect(cookie?.value).toBeTruthy();
+    await page.goto(`${stack.siteUrl}/account/settings`);
+    expect(await page.getByLabel(/^Username/).inputValue()).toBe("stays");
+
+    // The site's own sign-out button still works.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("link", { name: "Sign in", exact: true }).first().waitFor();
+    expect((await context.cookies()).some((c) => c.name === "kodo.session_token" && c.value)).toBe(false);
+    expect(await sessionCount()).toBe(sessions - 1);
+    await context.close();
+  });
+
+  it("the site's own routes read at most 16 KiB of a body, declared or chunked", async () => {
+    const form = { origin: stack.siteUrl, "content-type": "application/x-www-form-urlencoded" };
+    const declared = await fetch(`${stack.siteUrl}/sign-in?/email`, { method: "POST", headers: form, body: `email=${"a".repeat(100_000)}` });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({ error: "Body too large: at most 16384 bytes" });
+    let pulled = 0;
+    const chunked = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 64 * 1024 * 1024) return controller.close();
+        pulled += 65_536;
+        controller.enqueue(new Uint8Array(65_536).fill(97));
+      },
+    });
+    // The server answers 413 and closes: the client sees the answer or, mid-upload, the close.
+    const res = await fetch(`${stack.siteUrl}/sign-in?/email`, { method: "POST", headers: form, body: chunked, duplex: "half" } as RequestInit).then(
+      (r) => r.status,
+      (e: Error & { cause?: { code?: string } }) => e.cause?.code ?? e.message,
+    );
+    expect([413, "EPIPE", "ECONNRESET"]).toContain(res);
+    // Socket buffers hold some; nowhere near the 64 MiB offered.
+    expect(pulled).toBeLessThan(16 * 1024 * 1024);
+    const mails = (await d1Rows(stack.persistTo, "outbox_messages")).length;
+    const ok = await fetch(`${stack.siteUrl}/sign-in?/email`, { method: "POST", headers: { ...form, accept: "application/json" }, body: "email=small%40example.com" });
+    expect(ok.status).toBe(200);
+    expect((await d1Rows(stack.persistTo, "outbox_messages")).length).toBe(mails + 1);
+  });
+});

@@ -17,6 +17,7 @@ import { betterAuthOpenApi } from "./auth/openapi.ts";
 import { cloudflareOutbound } from "./outbound.ts";
 
 export { UserActivity } from "./activity/object.ts";
+export { RateLimiter } from "./auth/rate-limiter.ts";
 
 const app = createApi<{ Bindings: Env }>({
   ports: (c) => ({

@@ -24,6 +24,19 @@ export function sameToken(a: string, b: string): boolean {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
+ * Null when a state-changing request comes from a trusted origin's page (or the method is
+ * safe), else why not. The Origin half of csrfProblem, and all of the check for sign-in
+ * endpoints, which run before there is a session to hold a token (worker/src/auth/routes.ts).
+ */
+export function originProblem(method: string, headers: { origin: string | undefined; fetchSite: string | undefined }, trustedOrigins: readonly string[]): string | null {
+  if (SAFE_METHODS.has(method.toUpperCase())) return null;
+  if (headers.fetchSite === "cross-site") return "Cross-site request refused";
+  if (!headers.origin) return "Missing Origin header";
+  if (!trustedOrigins.includes(headers.origin)) return `Origin ${headers.origin.slice(0, 100)} is not allowed`;
+  return null;
+}
+
+/**
  * Null when a cookie-authenticated request may proceed, else why not. Safe methods pass (they
  * change nothing); others need a trusted Origin and the session's token.
  */
@@ -34,9 +47,8 @@ export function csrfProblem(
   expectedToken: string,
 ): string | null {
   if (SAFE_METHODS.has(method.toUpperCase())) return null;
-  if (headers.fetchSite === "cross-site") return "Cross-site request refused";
-  if (!headers.origin) return "Missing Origin header";
-  if (!trustedOrigins.includes(headers.origin)) return `Origin ${headers.origin} is not allowed`;
+  const origin = originProblem(method, headers, trustedOrigins);
+  if (origin) return origin;
   if (!headers.token) return "Missing X-CSRF-Token header";
   if (!sameToken(headers.token, expectedToken)) return "Bad X-CSRF-Token";
   return null;

@@ -3,6 +3,7 @@ export * from "./ports.ts";
 export * from "./api-keys.ts";
 export * from "./username.ts";
 export * from "./profile.ts";
+export * from "./display-name.ts";
 export * from "./csrf.ts";
 export * from "./export.ts";
 export * from "./import.ts";

@@ -7,8 +7,7 @@ import { MAX_KEYSTROKE_TIMEOUT_MINUTES, MIN_KEYSTROKE_TIMEOUT_MINUTES } from "..
 import type { ProfileChange } from "./ports.ts";
 import type { Parsed } from "./api-keys.ts";
 import { usernameProblem } from "./username.ts";
-
-export const MAX_DISPLAY_NAME_LENGTH = 100;
+import { parseDisplayName } from "./display-name.ts";
 
 const FIELDS = new Set(["username", "display_name", "time_zone", "timezone", "keystroke_timeout_minutes", "timeout"]);
 
@@ -38,10 +37,9 @@ export function parseProfileChange(body: unknown): Parsed<ProfileChange> {
     if (input.display_name === null) change.displayName = null;
     else if (typeof input.display_name !== "string") errors.push("display_name: must be a string or null");
     else {
-      const name = input.display_name.trim().replace(/\s+/g, " ");
-      if (name.length > MAX_DISPLAY_NAME_LENGTH) errors.push(`display_name: must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`);
-      else if (/[\u0000-\u001f\u007f]/.test(name)) errors.push("display_name: must not contain control characters");
-      else change.displayName = name === "" ? null : name;
+      const name = parseDisplayName(input.display_name);
+      if (!name.ok) errors.push(`display_name: ${name.error}`);
+      else change.displayName = name.value;
     }
   }
   const zone = input.time_zone ?? input.timezone;

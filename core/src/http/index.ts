@@ -2,6 +2,8 @@ export { createApi, wakatimeApi } from "./app.ts";
 export type { AppEnv, AppContext } from "./context.ts";
 export { apiKeyOf, hashKey, looksLikeKey, requireApiKey } from "./auth.ts";
 export { ApiError, jsonError } from "./errors.ts";
+export { HEARTBEAT_BODY_BYTES, SMALL_BODY_BYTES, readBoundedBytes, readBoundedText } from "./body.ts";
+export { withBody } from "./bounded-stream.ts";
 export {
   addOpenApiSource,
   endpointRoutes,

@@ -4,25 +4,34 @@
  * link. Its `user` is Kodo's `users` row (name -> display_name); a username is derived on
  * sign-up. Sessions are HttpOnly, SameSite=Lax cookies, Secure whenever the site is https.
  * Better Auth is Cloudflare-only here; the shared API sees sessions only through the
- * SessionResolver port (sessions.ts).
+ * SessionResolver port (sessions.ts). Only the endpoints Kodo uses are served (endpoints.ts);
+ * names get Kodo's display-name rule on every write (core accounts/display-name.ts); sign-in
+ * rate limits are counted in Durable Objects (rate-limiter.ts), so they hold across isolates.
  */
-import { betterAuth, type BetterAuthPlugin } from "better-auth";
+import { betterAuth, type BetterAuthPlugin, type BetterAuthRateLimitStorage } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { genericOAuth, magicLink } from "better-auth/plugins";
 import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
-import { deriveUsername } from "@kodo/core";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { cleanDisplayName, deriveUsername } from "@kodo/core";
 import { authAccounts, authSessions, authVerifications, users, userSettings } from "../db/schema.ts";
 import { COOKIE_PREFIX, readAuthConfig, type AuthConfig } from "./config.ts";
 import { localOutbox, magicLinkMessage, resendSender, type EmailSender } from "./email.ts";
+import { DISABLED_PATHS } from "./endpoints.ts";
+import { durableRateLimitStorage, type RateLimiter } from "./rate-limiter.ts";
 
 const MAGIC_LINK_MINUTES = 10;
 const NO_TOKENS = { accessToken: null, refreshToken: null, idToken: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null };
 const SESSION_DAYS = 30;
+/** Magic links per minute, per client address (Better Auth's plugin default) and per address mailed. */
+const MAGIC_LINKS_PER_WINDOW = 5;
+const MAGIC_LINK_WINDOW_SECONDS = 60;
 
 /** `extraPlugins`: only for the OpenAPI description (openapi.ts), never for serving. */
-export function makeAuth(env: Pick<Env, "DB">, cfg: AuthConfig, extraPlugins: BetterAuthPlugin[] = []) {
+export function makeAuth(env: Pick<Env, "DB"> & { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }, cfg: AuthConfig, extraPlugins: BetterAuthPlugin[] = []) {
   const db = drizzle(env.DB);
+  const limiter = rateLimitStorage(env, cfg);
   const sender: EmailSender | null =
     cfg.email?.kind === "resend" ? resendSender(cfg.email.apiKey, cfg.email.from) : cfg.email?.kind === "outbox" ? localOutbox(env.DB) : null;
 
@@ -70,6 +79,7 @@ export function makeAuth(env: Pick<Env, "DB">, cfg: AuthConfig, extraPlugins: Be
         expiresIn: MAGIC_LINK_MINUTES * 60,
         // The database keeps only a digest of the token; the link itself is single-use.
         storeToken: "hashed",
+        rateLimit: { window: MAGIC_LINK_WINDOW_SECONDS, max: MAGIC_LINKS_PER_WINDOW },
         sendMagicLink: async ({ email, url }) => sender.send(magicLinkMessage(email, url, MAGIC_LINK_MINUTES)),
       }),
     );
@@ -82,6 +92,8 @@ export function makeAuth(env: Pick<Env, "DB">, cfg: AuthConfig, extraPlugins: Be
     secret: cfg.secret,
     trustedOrigins: cfg.trustedOrigins,
     telemetry: { enabled: false },
+    // First wall of two (the route's allow-list is the other): endpoints Kodo does not use.
+    disabledPaths: [...DISABLED_PATHS],
     database: drizzleAdapter(db, {
       provider: "sqlite",
       schema: { user: users, session: authSessions, account: authAccounts, verification: authVerifications },
@@ -91,9 +103,10 @@ export function makeAuth(env: Pick<Env, "DB">, cfg: AuthConfig, extraPlugins: Be
       additionalFields: { username: { type: "string", required: false, input: false } },
     },
     session: { expiresIn: SESSION_DAYS * 86_400, updateAge: 86_400 },
-    // Per-isolate limits (sign-in 3/10 s, magic links 5/min per IP) wherever the site is public;
-    // off on plain-http local setups, where every request comes from one address.
-    rateLimit: { enabled: cfg.secureCookies, storage: "memory" },
+    // Better Auth's limits (sign-in 3/10 s, magic links 5/min, everything else 100/10 s, per
+    // client address), counted in Durable Objects; per address mailed too (hooks below). On
+    // wherever the site is https, off on plain-http local setups (config.ts AUTH_RATE_LIMIT).
+    rateLimit: limiter ? { enabled: true, customStorage: limiter } : { enabled: false },
     account: {
       // Belt and braces: tokens are dropped before storage (databaseHooks below).
       encryptOAuthTokens: true,
@@ -112,6 +125,19 @@ export function makeAuth(env: Pick<Env, "DB">, cfg: AuthConfig, extraPlugins: Be
       useSecureCookies: cfg.secureCookies,
       defaultCookieAttributes: { sameSite: "lax", httpOnly: true, secure: cfg.secureCookies },
       database: { generateId: () => crypto.randomUUID() },
+      // Cloudflare sets it (the dashboard forwards it, site/src/lib/server/api.ts); a client's
+      // own X-Forwarded-For is never trusted.
+      ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (!limiter || ctx.path !== "/sign-in/magic-link") return;
+        const email = (ctx.body as { email?: unknown } | undefined)?.email;
+        if (typeof email !== "string") return;
+        const rule = { window: MAGIC_LINK_WINDOW_SECONDS, max: MAGIC_LINKS_PER_WINDOW };
+        const { allowed } = await limiter.consume(`email|${email.trim().toLowerCase()}`, rule);
+        if (!allowed) throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in links for this address; wait a minute." });
+      }),
     },
     databaseHooks: {
       // Kodo never calls a provider's API for the user: provider tokens are not kept at all.
@@ -126,17 +152,36 @@ export function makeAuth(env: Pick<Env, "DB">, cfg: AuthConfig, extraPlugins: Be
               const row = await db.select({ id: users.id }).from(users).where(eq(users.username, candidate)).get();
               return row !== undefined;
             });
-            // Kodo shows the username where a display name is missing, so "" is stored as such.
-            const name = typeof user.name === "string" ? user.name.trim().slice(0, 100) : "";
-            return { data: { ...user, name, username } };
+            // Kodo's display-name rule, cleaned rather than refused: a sign-up must not fail
+            // over what a provider calls someone. "" is "none" (Kodo shows the username).
+            return { data: { ...user, name: cleanDisplayName(user.name), username } };
           },
           async after(user) {
             await db.insert(userSettings).values({ userId: user.id }).onConflictDoNothing();
           },
         },
+        // Whatever path of Better Auth's writes a name (update-user is off, endpoints.ts;
+        // a provider's profile on a later sign-in), it gets the same rule.
+        update: {
+          async before(user) {
+            if (!("name" in user)) return;
+            return { data: { ...user, name: cleanDisplayName(user.name) } };
+          },
+        },
       },
     },
   });
+}
+
+/**
+ * The Durable Object storage when limits are on (and the binding exists: the documentation
+ * instance has none), with the test-only short window applied to every rule.
+ */
+function rateLimitStorage(env: { RATE_LIMITER?: DurableObjectNamespace<RateLimiter> }, cfg: AuthConfig): BetterAuthRateLimitStorage | null {
+  if (!cfg.rateLimit.enabled || !env.RATE_LIMITER) return null;
+  const storage = durableRateLimitStorage(env.RATE_LIMITER);
+  const window = cfg.rateLimit.windowSeconds;
+  return window === null ? storage : { consume: (key, rule) => storage.consume(key, { ...rule, window }) };
 }
 
 export type KodoAuth = ReturnType<typeof makeAuth>;

@@ -14,6 +14,8 @@
  * | RESEND_API_KEY / EMAIL_FROM | sends sign-in links through Resend's HTTP API |
  * | KODO_LOCAL_OUTBOX = "1" | local development: sign-in links are printed and shown at /dev/outbox instead of mailed |
  * | TRUSTED_ORIGINS | more origins (comma-separated) allowed to make signed-in writes |
+ * | AUTH_RATE_LIMIT = "on" / "off" | sign-in rate limits (README): on by default when BETTER_AUTH_URL is https, off on plain http (local) |
+ * | AUTH_RATE_LIMIT_WINDOW_SECONDS | tests only: one short window for every limit instead of 10 s / 60 s |
  */
 export interface OAuthClient {
   clientId: string;
@@ -32,6 +34,7 @@ export interface AuthConfig {
   amazon: OAuthClient | null;
   oidc: (OAuthClient & { issuer: string; name: string }) | null;
   email: { kind: "resend"; apiKey: string; from: string } | { kind: "outbox" } | null;
+  rateLimit: { enabled: boolean; windowSeconds: number | null };
 }
 
 export const COOKIE_PREFIX = "kodo";
@@ -76,6 +79,8 @@ export function readAuthConfig(env: object): AuthConfig | null {
   const issuer = str(vars, "OIDC_ISSUER");
   const resendKey = str(vars, "RESEND_API_KEY");
   const from = str(vars, "EMAIL_FROM");
+  const limit = str(vars, "AUTH_RATE_LIMIT");
+  const window = Number(str(vars, "AUTH_RATE_LIMIT_WINDOW_SECONDS") ?? "");
   return {
     secret,
     baseUrl,
@@ -86,6 +91,11 @@ export function readAuthConfig(env: object): AuthConfig | null {
     amazon: client(vars, "AMAZON"),
     oidc: oidcClient && issuer ? { ...oidcClient, issuer: issuer.replace(/\/+$/, ""), name: str(vars, "OIDC_NAME") ?? "Single sign-on" } : null,
     email: resendKey && from ? { kind: "resend", apiKey: resendKey, from } : str(vars, "KODO_LOCAL_OUTBOX") === "1" ? { kind: "outbox" } : null,
+    // Local http setups are one address signing in over and over (npm start, the e2e suites).
+    rateLimit: {
+      enabled: limit === "on" ? true : limit === "off" ? false : baseUrl.startsWith("https:"),
+      windowSeconds: Number.isInteger(window) && window > 0 ? window : null,
+    },
   };
 }
 

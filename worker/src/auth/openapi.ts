@@ -8,6 +8,7 @@
 import { openAPI } from "better-auth/plugins";
 import type { OpenApiSource } from "@kodo/core/http";
 import { makeAuth } from "./better-auth.ts";
+import { isAllowedAuthEndpoint } from "./endpoints.ts";
 import type { AuthConfig } from "./config.ts";
 
 const TAG = "Sign-in (Better Auth)";
@@ -26,6 +27,7 @@ export const betterAuthOpenApi: OpenApiSource = {
       amazon: dummy,
       oidc: null,
       email: { kind: "outbox" },
+      rateLimit: { enabled: false, windowSeconds: null },
     };
     // No database is touched: the description is built from the endpoint definitions.
     const auth = makeAuth({ DB: undefined as unknown as D1Database }, cfg, [openAPI({ disableDefaultReference: true })]);
@@ -34,6 +36,14 @@ export const betterAuthOpenApi: OpenApiSource = {
     const names = Object.keys(schema.components?.schemas ?? {});
     const rename = (text: string) => names.reduce((t, n) => t.replaceAll(`#/components/schemas/${n}"`, `#/components/schemas/Auth${n}"`), text);
     const paths = JSON.parse(rename(JSON.stringify(schema.paths))) as typeof schema.paths;
+    // Only what is served (endpoints.ts): Better Auth's generator skips disabledPaths, but not
+    // endpoints with path parameters.
+    for (const [path, item] of Object.entries(paths)) {
+      for (const method of Object.keys(item)) {
+        if (!isAllowedAuthEndpoint(method.toUpperCase(), path.replace(/\{[^}]+\}/g, "google"))) delete item[method];
+      }
+      if (Object.keys(item).length === 0) delete paths[path];
+    }
     for (const item of Object.values(paths)) for (const op of Object.values(item)) if (op && typeof op === "object") op.tags = [TAG];
     const schemas = Object.fromEntries(Object.entries(JSON.parse(rename(JSON.stringify(schema.components?.schemas ?? {}))) as Record<string, unknown>).map(([n, v]) => [`Auth${n}`, v]));
     return {

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import type { AppEnv } from "../context.ts";
 import { jsonError } from "../errors.ts";
-import { discardRest } from "../body.ts";
+import { discardRest, requestStream } from "../body.ts";
 import { errorResponses, jsonResponse } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { admin, requireAccount } from "./account-auth.ts";
@@ -119,8 +119,8 @@ accountDataRoutes.post(
   }),
   requireAccount("write"),
   async (c) => {
-    const stream = c.req.raw.body;
-    if (!stream) return jsonError(c, 400, "Body required: the JSON file to import");
+    // Streamed (never held): its parser consumes the body item by item, whatever its size.
+    const stream = requestStream(c, "Body required: the JSON file to import");
     const { ports } = c.var;
     const { activity } = ports;
     const now = ports.now();

@@ -11,7 +11,8 @@ import { jsonError } from "../errors.ts";
 import { errorResponses, jsonResponse } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { admin, requireAccount } from "./account-auth.ts";
-import { jsonBody, readSmallJson } from "./account-views.ts";
+import { jsonBody } from "./account-views.ts";
+import { readSmallJson } from "../body.ts";
 import { DELETE_MAX_DAYS, DELETE_MAX_HEARTBEATS, parseDeletion } from "../../accounts/heartbeat-deletion.ts";
 
 export const accountHeartbeatRoutes = new Hono<AppEnv>();

@@ -13,7 +13,8 @@ import { jsonError } from "../errors.ts";
 import { hashKey } from "../auth.ts";
 import { errorResponses, jsonResponse, pathParameter } from "../openapi-schemas.ts";
 import { admin, requireAccount } from "./account-auth.ts";
-import { jsonBody, keySchema, keyView, newKeySchema, readSmallJson } from "./account-views.ts";
+import { jsonBody, keySchema, keyView, newKeySchema } from "./account-views.ts";
+import { readSmallJson } from "../body.ts";
 import { MAX_KEYS_PER_USER, generateApiKey, keyHint, parseKeyLabel, parseKeyScope, parseOwnKey } from "../../accounts/api-keys.ts";
 
 export const accountKeyRoutes = new Hono<AppEnv>();

@@ -1,34 +1,12 @@
 /**
  * JSON shapes of the account routes (snake_case like the rest of the API) and their zod
- * schemas for the OpenAPI document, plus the small-body reader these routes share.
+ * schemas for the OpenAPI document. Their bodies are read by ../body.ts readSmallJson.
  */
-import type { Context } from "hono";
 import { z } from "zod";
-import { ApiError } from "../errors.ts";
 import type { User } from "../../ports.ts";
 import type { ApiKeyInfo, ImportJob, RecomputeProgress } from "../../accounts/ports.ts";
 import { exportedJob } from "../../accounts/export-relations.ts";
 import type { ImportCounts } from "../../accounts/import.ts";
-
-/** Account bodies are small (settings, a label, an URL): 16 KiB is plenty. */
-export const MAX_ACCOUNT_BODY_BYTES = 16_384;
-
-/** A small JSON object body; an empty body counts as `{}`. */
-export async function readSmallJson(c: Context): Promise<Record<string, unknown>> {
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_ACCOUNT_BODY_BYTES) throw new ApiError(413, `Body too large: at most ${MAX_ACCOUNT_BODY_BYTES} bytes`);
-  const text = await c.req.text();
-  if (text.length > MAX_ACCOUNT_BODY_BYTES) throw new ApiError(413, `Body too large: at most ${MAX_ACCOUNT_BODY_BYTES} bytes`);
-  if (text.trim() === "") return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "Body is not valid JSON");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new ApiError(400, "Body must be a JSON object");
-  return body as Record<string, unknown>;
-}
 
 export function userView(u: User) {
   return {

@@ -17,7 +17,7 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonResponse, pathParameter, validated } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
-import { readJsonBody } from "../body.ts";
+import { readRequiredJson } from "../body.ts";
 import { requireApiKey } from "../auth.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { friendRequestSchema, friendsSchema, friendStatsQuerySchema } from "./social-schemas.ts";
@@ -100,7 +100,7 @@ friendRoutes.post(
   }),
   requireApiKey("full"),
   async (c) => {
-    const parsed = friendRequestSchema.safeParse(await readJsonBody(c));
+    const parsed = friendRequestSchema.safeParse(await readRequiredJson(c));
     if (!parsed.success) throw new ApiError(400, "username: expected a username");
     checkLength(parsed.data.username);
     await socialOf(c.var.ports).requestFriendByName(c.var.auth.user.id, parsed.data.username);

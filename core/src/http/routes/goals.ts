@@ -10,7 +10,7 @@ import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonResponse, pathParameter } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
-import { readJsonBody } from "../body.ts";
+import { readRequiredJson } from "../body.ts";
 import { requireApiKey } from "../auth.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { socialOf } from "./leaderboard-data.ts";
@@ -86,7 +86,7 @@ goalRoutes.post(
   }),
   requireApiKey("full"),
   async (c) => {
-    const parsed = parseNewGoal(await readJsonBody(c), MAX_STRING_LENGTH);
+    const parsed = parseNewGoal(await readRequiredJson(c), MAX_STRING_LENGTH);
     if (typeof parsed === "string") throw new ApiError(400, parsed);
     const user = c.var.auth.user;
     const goal = await socialOf(c.var.ports).addGoal(user.id, parsed, MAX_GOALS_PER_USER);

@@ -9,7 +9,7 @@ import { toWireHeartbeat } from "../../wakatime/v1/heartbeat.ts";
 import { isDay } from "../../time/zone.ts";
 import type { Heartbeat } from "../../types.ts";
 import { decodeHeartbeatCursor, encodeHeartbeatCursor, HEARTBEATS_PER_PAGE, pageLimit, type LogPosition } from "../../heartbeat/paging.ts";
-import { readJsonBody } from "../body.ts";
+import { HEARTBEAT_BODY_BYTES, readJsonBody } from "../body.ts";
 import { parseBulkDeletion } from "../../accounts/heartbeat-deletion.ts";
 import { currentUser } from "./user-param.ts";
 
@@ -21,7 +21,7 @@ heartbeatRoutes.post("/users/:user/heartbeats.bulk", describeRoute(WAKATIME_DOCS
 
 async function ingest(c: AppContext, bulk: boolean) {
   const user = currentUser(c);
-  const body = await readJsonBody(c);
+  const body = await readJsonBody(c, { limit: HEARTBEAT_BODY_BYTES, required: "Body required: a heartbeat object or an array of heartbeats" });
   const { ports } = c.var;
   const validated = validateBatch(body, ports.now(), {
     userAgentHeader: c.req.header("user-agent") ?? null,
@@ -131,7 +131,7 @@ heartbeatRoutes.delete("/users/:user/heartbeats.bulk", describeRoute(WAKATIME_DO
   const user = currentUser(c);
   const admin = c.var.ports.activityAdmin;
   if (!admin) return jsonError(c, 501, "Deleting heartbeats is not available on this server");
-  const parsed = parseBulkDeletion(await readJsonBody(c), user.timeZone);
+  const parsed = parseBulkDeletion(await readJsonBody(c, { limit: HEARTBEAT_BODY_BYTES, required: "Body required: {\"date\": \"YYYY-MM-DD\", \"ids\": [...]}" }), user.timeZone);
   if (!parsed.ok) return jsonError(c, 400, parsed.error);
   // At most DELETE_MAX_IDS ids, all on one day: one chunk always covers them.
   const chunk = await admin.deleteHeartbeats(user, parsed.value);

@@ -9,7 +9,7 @@ import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonResponse } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
-import { readJsonBody } from "../body.ts";
+import { readRequiredJson } from "../body.ts";
 import { requireApiKey } from "../auth.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { sharingChangeSchema, sharingSchema } from "./social-schemas.ts";
@@ -51,7 +51,7 @@ sharingRoutes.patch(
   requireApiKey("full"),
   async (c) => {
     const social = socialOf(c.var.ports);
-    const change = parseSharingChange(await readJsonBody(c));
+    const change = parseSharingChange(await readRequiredJson(c));
     if (typeof change === "string") throw new ApiError(400, change);
     const sharing = await social.updateSharing(c.var.auth.user.id, change);
     await purgeUserCaches(c.var.ports, c.var.auth.user.id);

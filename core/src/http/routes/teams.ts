@@ -10,7 +10,7 @@ import type { AppContext, AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonResponse, pathParameter } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
-import { readJsonBody } from "../body.ts";
+import { readRequiredJson } from "../body.ts";
 import { requireApiKey } from "../auth.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { canRemove, isAdmin, MAX_TEAM_NAME_LENGTH, MAX_TEAM_PROJECTS, type TeamRole } from "../../social/teams.ts";
@@ -66,7 +66,7 @@ export async function membership(c: AppContext, teamId: string): Promise<{ team:
 }
 
 export async function body<T>(c: AppContext, schema: z.ZodType<T>, what: string): Promise<T> {
-  const parsed = schema.safeParse(await readJsonBody(c));
+  const parsed = schema.safeParse(await readRequiredJson(c));
   if (!parsed.success) throw new ApiError(400, `${what}`);
   return parsed.data;
 }

@@ -25,6 +25,10 @@ export async function api(event: RequestEvent, path: string, init: ApiInit = {})
   if (cookie) headers.set("cookie", cookie);
   const ua = event.request.headers.get("user-agent");
   if (ua) headers.set("user-agent", ua);
+  // The client's address as Cloudflare saw it: the worker's sign-in rate limits count per address
+  // (worker/src/auth/better-auth.ts); without it every visitor would share one count.
+  const ip = event.request.headers.get("cf-connecting-ip");
+  if (ip) headers.set("cf-connecting-ip", ip);
   let body: BodyInit | undefined;
   if (method !== "GET" && method !== "HEAD") {
     // SvelteKit has already refused cross-site form posts to this site (its Origin check);
