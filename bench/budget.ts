@@ -234,17 +234,18 @@ try {
     }
     // Every page of the day, each page a request; the worst page is what the budget is about.
     let page = 1;
+    let cursor: string | null = null;
     let seen = 0;
     let worst: Measured = { status: "no page", cpu_ms: 0, rss_growth_mib: 0, wall_ms: 0 };
     for (let pages = 0; pages < 200; pages++) {
-      let next: number | null = null;
+      let next: string | null = null;
       const m = await measure(rt, async () => {
-        const res = await fetch(`${rt.url}/api/v1/users/current/heartbeats?date=${day}${page > 1 ? `&page=${page}` : ""}`, { headers: auth });
+        const res = await fetch(`${rt.url}/api/v1/users/current/heartbeats?date=${day}${cursor ? `&cursor=${cursor}` : ""}`, { headers: auth });
         const text = await res.text();
         if (res.ok) {
-          const body = JSON.parse(text) as { data: unknown[]; next_page?: number | null };
+          const body = JSON.parse(text) as { data: unknown[]; next_cursor?: string | null };
           seen += body.data.length;
-          next = body.next_page ?? null;
+          next = body.next_cursor ?? null;
         }
         return { status: res.status, note: res.ok ? undefined : text.slice(0, 120) };
       });
@@ -256,7 +257,8 @@ try {
         wall_ms: Math.max(m.wall_ms, worst.wall_ms),
       };
       if (next === null) break;
-      page = next;
+      cursor = next;
+      page++;
     }
     results.heartbeats_big_day = { ...worst, note: `${seen} of ${BIG_DAY} heartbeats read in ${page} page(s); worst page shown` };
     const m = results.heartbeats_big_day;

@@ -12,6 +12,7 @@ import { countingD1, type WriteCounter } from "./counting-d1.ts";
 import { createNaiveTable, naiveIngest, naiveRead } from "./naive.ts";
 
 import { UserActivity as AppUserActivity } from "../../worker/src/activity/object.ts";
+export { RateLimiter } from "../../worker/src/auth/rate-limiter.ts";
 
 /**
  * The real Durable Object, plus two yardsticks that bound what any per-user-object ingest can

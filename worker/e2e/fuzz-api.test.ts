@@ -177,9 +177,9 @@ function noteAccepted(req: FuzzRequest, target: string, status: number, text: st
  * says how many were kept, by design: importing again is safe). Its body's items are the only
  * heartbeats besides acknowledged ingests that may appear, and exactly `created` of them.
  */
-const imported = new Map<Account, { candidates: Set<string>; created: number }>([
-  [fuzzer, { candidates: new Set(), created: 0 }],
-  [bystander, { candidates: new Set(), created: 0 }],
+const imported = new Map<Account, { candidates: Set<string>; times: number[]; created: number }>([
+  [fuzzer, { candidates: new Set(), times: [], created: 0 }],
+  [bystander, { candidates: new Set(), times: [], created: 0 }],
 ]);
 
 function noteImport(req: FuzzRequest, target: string, status: number, text: string) {
@@ -203,7 +203,10 @@ function noteImport(req: FuzzRequest, target: string, status: number, text: stri
   const items = Array.isArray(body) ? body : ((body as { heartbeats?: unknown[] })?.heartbeats ?? []);
   for (const item of items) {
     const hb = item as { time?: unknown; entity?: unknown };
-    if (typeof hb.time === "number" && typeof hb.entity === "string") owner.candidates.add(id({ time: hb.time, entity: hb.entity }));
+    if (typeof hb.time === "number" && typeof hb.entity === "string") {
+      owner.candidates.add(id({ time: hb.time, entity: hb.entity }));
+      owner.times.push(hb.time);
+    }
   }
 }
 
@@ -288,7 +291,9 @@ describe("hostile requests over every route", () => {
       const was = before.get(account)!;
       const got = accepted.get(account)!;
       // Accepted items may lie on other days (old times are valid): those days held nothing before.
-      const touched = [...union(days, got.flatMap((b) => [day(b.time - 86_400), day(b.time), day(b.time + 86_400)]))].sort();
+      // So may imported ones: the days of every heartbeat an import was sent are read too.
+      const times = [...got.map((b) => b.time), ...imported.get(account)!.times.filter((t) => Number.isFinite(t) && t > 946_684_800 && t < Date.now() / 1000 + 86_400 * 2)];
+      const touched = [...union(days, times.flatMap((t) => [day(t - 86_400), day(t), day(t + 86_400)]))].sort();
       expect(touched.length, "days to check").toBeLessThan(400);
       const now = await snapshot(account, touched);
       const expected = union(was.heartbeats, got.map(id));
