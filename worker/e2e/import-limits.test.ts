@@ -76,8 +76,15 @@ describe("remote import on workerd", () => {
     const last = steps[steps.length - 1];
     expect(last).toMatchObject({ status: "done", heartbeats_received: STEP_MAX_HEARTBEATS + 4_503, heartbeats_created: STEP_MAX_HEARTBEATS + 4_503, heartbeats_rejected: 0 });
     expect(last.days_done).toBe(last.days_total);
-    const listed = await fetch(`${worker.url}/api/v1/users/current/heartbeats?date=${big[0]}`, { headers: { authorization: `Basic ${btoa(key)}` } });
-    expect(((await listed.json()) as { data: unknown[] }).data.length).toBe(STEP_MAX_HEARTBEATS + 4_500);
+    // Every page of the day (GET heartbeats pages a big day by next_cursor).
+    let listed = 0;
+    for (let cursor: string | null = null, pages = 0; pages === 0 || (cursor !== null && pages < 50); pages++) {
+      const res = await fetch(`${worker.url}/api/v1/users/current/heartbeats?date=${big[0]}${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Basic ${btoa(key)}` } });
+      const page = (await res.json()) as { data: unknown[]; next_cursor: string | null };
+      listed += page.data.length;
+      cursor = page.next_cursor;
+    }
+    expect(listed).toBe(STEP_MAX_HEARTBEATS + 4_500);
   });
 
   it("follows a server that pages heartbeats?date= (page / next_page / total_pages)", async () => {

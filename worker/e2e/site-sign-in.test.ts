@@ -213,6 +213,8 @@ describe("sign-out and sign-in/{provider} only from the site's own pages", () =>
         expect(await page.evaluate(() => (window as unknown as { provider: Promise<string> }).provider)).toBe("sent");
         const [response] = await Promise.all([page.waitForResponse((r) => r.url() === `${stack.siteUrl}/sign-out`), page.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit())]);
         expect(response.status()).toBe(403);
+        // The form navigated this tab to the refusal: let that navigation end before the next.
+        await page.waitForURL(`${stack.siteUrl}/sign-out`, { waitUntil: "load" });
         expect(refusals).toEqual([403, 403, 403]);
       },
     );
