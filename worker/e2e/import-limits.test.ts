@@ -14,7 +14,7 @@ import { ensureUser, freePort, startWorker } from "../../scripts/local-worker.mj
 import { startFakeWakaTime, type FakeHeartbeat, type FakeWakaTime } from "./fake-wakatime.ts";
 
 const DAY = 86_400;
-const STEP_MAX_HEARTBEATS = 20_000;
+const STEP_MAX_HEARTBEATS = 5_000; // core/src/accounts/remote-import.ts
 let worker: Awaited<ReturnType<typeof startWorker>>;
 let persistTo: string;
 const fakes: FakeWakaTime[] = [];
