@@ -2,6 +2,9 @@ import type { Heartbeat, MergeSettings } from "@kodo/core";
 
 type Last = Pick<Heartbeat, "time" | "project" | "language" | "branch">;
 
+/** What an erased (deleted account's) object answers to a write: the caller turns it into a 401. */
+export const ACCOUNT_DELETED = "kodo: this account was deleted";
+
 /** Typed access to the object's small key/value table. */
 export class Meta {
   private cache = new Map<string, string | null>();
@@ -44,9 +47,24 @@ export class Meta {
 
   /** Records whose object this is; an object never serves two users. */
   bind(userId: string): void {
+    // A deleted account's object stays empty: reads find nothing, writes are refused (assertLive).
+    if (this.get("deleted") !== null) return;
     const bound = this.get("user_id");
     if (bound === null) this.set("user_id", userId);
     else if (bound !== userId) throw new Error("user activity object bound to another user");
+  }
+
+  /**
+   * Marks the erased object as a deleted account's: the only row it keeps, naming nobody. A
+   * request from an isolate that still holds the deleted account's key (its look-up cache lives
+   * a few seconds) is then refused instead of storing activity for an account that is gone.
+   */
+  assertLive(): void {
+    if (this.get("deleted") !== null) throw new Error(ACCOUNT_DELETED);
+  }
+
+  markDeleted(): void {
+    this.set("deleted", "1");
   }
 
   userId(): string | null {

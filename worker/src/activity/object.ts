@@ -68,6 +68,7 @@ export class UserActivity extends DurableObject<Env> {
    * the writes are durable: the runtime holds this RPC's reply until storage has committed.
    */
   async ingest(userId: string, settings: MergeSettings, batch: Heartbeat[]): Promise<IngestOutcome[]> {
+    this.meta.assertLive();
     this.meta.bind(userId);
     this.applySettings(settings);
     // Placeholders (<<LAST_PROJECT>>, ...) take the values of the latest heartbeat before them.
@@ -182,6 +183,7 @@ export class UserActivity extends DurableObject<Env> {
    * starts the background recompute at once. Answers its progress.
    */
   async adoptSettings(userId: string, settings: MergeSettings): Promise<{ done: number; total: number } | null> {
+    this.meta.assertLive();
     this.meta.bind(userId);
     this.applySettings(settings);
     return this.dayStore.recomputeProgress();
@@ -253,6 +255,7 @@ export class UserActivity extends DurableObject<Env> {
     this.dayStore.forgetCache();
     this.armedFor = null;
     await migrate(drizzle(this.ctx.storage), migrations);
+    this.meta.markDeleted();
   }
 
   private applySettings(settings: MergeSettings): void {

@@ -1,4 +1,6 @@
 import { mergeSettingsOf, type ActivityStore, type DayActivity, type User } from "@kodo/core";
+import { ApiError } from "@kodo/core/http";
+import { ACCOUNT_DELETED } from "../activity/meta.ts";
 import { decodeDay } from "../activity/flush.ts";
 
 /**
@@ -9,7 +11,15 @@ import { decodeDay } from "../activity/flush.ts";
 export function cloudflareActivity(env: Pick<Env, "DB" | "USER_ACTIVITY">): ActivityStore {
   const stub = (user: User) => userActivityStub(env.USER_ACTIVITY, user.id);
   return {
-    ingest: (user, heartbeats) => stub(user).ingest(user.id, mergeSettingsOf(user), heartbeats),
+    async ingest(user, heartbeats) {
+      try {
+        return await stub(user).ingest(user.id, mergeSettingsOf(user), heartbeats);
+      } catch (err) {
+        // Deleted a moment ago, its key still cached in this isolate: the key is no longer valid.
+        if (err instanceof Error && err.message.includes(ACCOUNT_DELETED)) throw new ApiError(401, "Invalid API key");
+        throw err;
+      }
+    },
     async days(user, start, end, options = {}) {
       // Sessions are the bulk of a row: select them only when the caller needs them. Branch
       // totals (often most of the rest) stay in D1 when the caller does not read them.
