@@ -34,18 +34,7 @@ export function defineRemoteImportContract(getTarget: () => ContractTarget): voi
       const target = getTarget();
       const { key } = await target.createUser();
       const u = clientFor(target, key);
-      const urls = [
-        `http://localhost:${port}/api/v1`,
-        `http://127.0.0.1:${port}/api/v1`,
-        `http://127.1:${port}/api/v1`,
-        `http://2130706433:${port}/api/v1`,
-        `http://0x7f000001:${port}/api/v1`,
-        `http://[::1]:${port}/api/v1`,
-        `http://[::ffff:127.0.0.1]:${port}/api/v1`,
-        "http://169.254.169.254/latest/meta-data",
-        "http://10.0.0.1/api/v1",
-        "http://192.168.1.1:8080/api/v1",
-      ];
+      const urls = refusedImportUrls(port);
       for (const url of urls) {
         const res = await u.post("/api/kodo/account/imports", { url, api_key: "k" });
         expect({ url, status: res.status, json: res.json }).toEqual({ url, status: 422, json: { error: UNREACHABLE } });
@@ -64,4 +53,25 @@ export function defineRemoteImportContract(getTarget: () => ContractTarget): voi
       expect(res.json.error).toBe("url: port must be 80, 443 or from 1024 up");
     });
   });
+}
+
+/**
+ * Addresses a remote import must refuse, every one with the same text: loopback in each
+ * spelling the URL parser normalises (on `port`, where a test server listens), cloud metadata
+ * (IPv4 and AWS's IPv6 one) and private ranges.
+ */
+export function refusedImportUrls(port: number): string[] {
+  return [
+    `http://localhost:${port}/api/v1`,
+    `http://127.0.0.1:${port}/api/v1`,
+    `http://127.1:${port}/api/v1`,
+    `http://2130706433:${port}/api/v1`,
+    `http://0x7f000001:${port}/api/v1`,
+    `http://[::1]:${port}/api/v1`,
+    `http://[::ffff:127.0.0.1]:${port}/api/v1`,
+    "http://169.254.169.254/latest/meta-data",
+    "http://[fd00:ec2::254]/latest/meta-data",
+    "http://10.0.0.1/api/v1",
+    "http://192.168.1.1:8080/api/v1",
+  ];
 }

@@ -11,6 +11,7 @@ import { UNREACHABLE_TEXT, safeFetch } from "@kodo/core";
 import { portsFromEnv } from "../src/ports.ts";
 import { guardedFetch, lambdaOutbound, type LookupFn } from "../src/outbound.ts";
 import { ACCOUNTS_TABLE, ACTIVITY_TABLE, createUser, localDynamo } from "./helpers.ts";
+import { refusedImportUrls } from "../../core/contract/remote-import-contract.ts";
 
 let dynamo: Awaited<ReturnType<typeof localDynamo>>;
 let server: http.Server;
@@ -50,18 +51,7 @@ async function startImport(a: ReturnType<typeof app>, url: string) {
 }
 
 describe("remote import on AWS refuses what the Lambda could reach but the user could not", () => {
-  const forms = () => [
-    `http://localhost:${port}/api/v1`,
-    `http://127.0.0.1:${port}/api/v1`,
-    `http://127.1:${port}/api/v1`,
-    `http://2130706433:${port}/api/v1`,
-    `http://0x7f000001:${port}/api/v1`,
-    `http://[::1]:${port}/api/v1`,
-    `http://[::ffff:127.0.0.1]:${port}/api/v1`,
-    "http://169.254.169.254/latest/meta-data",
-    "http://[fd00:ec2::254]/latest/meta-data",
-    "http://10.0.0.1/api/v1",
-  ];
+  const forms = () => refusedImportUrls(port);
 
   it("refuses every loopback, metadata and private spelling with the one unreachable text; the server sees nothing", async () => {
     const a = app();
