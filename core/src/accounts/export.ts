@@ -2,7 +2,7 @@
  * The account export: one JSON document with everything Kodo holds about a user, written as a
  * stream so that a year of heavy use (hundreds of thousands of heartbeats) never sits in
  * memory: the heartbeats arrive page by page and are written as they come. The document is
- * described field by field in README.md ("Export format"); `format`/`version` let an import
+ * described field by field in docs/accounts.md ("Export format"); `format`/`version` let an import
  * recognise it (a Kodo export can be imported again, into this or another Kodo).
  */
 import type { StoredHeartbeat, User } from "../ports.ts";

@@ -43,7 +43,7 @@ accountDataRoutes.get(
     description:
       "One JSON document (streamed): `format`, `version`, `exported_at`, `user`, `settings`, `api_keys` (metadata only), " +
       "`identities`, `sharing`, `goals`, `friends`, `teams`, `import_jobs`, `days` (per-day totals and sessions) and `heartbeats` (the raw log, WakaTime field names). " +
-      `See README "Export format". ${AUTH_NOTE} Any key, read-only included.`,
+      `See docs/accounts.md "Export format". ${AUTH_NOTE} Any key, read-only included.`,
     security: API_KEY_SECURITY,
     responses: {
       200: { description: "The export, as an attachment.", content: { "application/json": { schema: { type: "object" } } } },
