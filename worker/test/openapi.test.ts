@@ -17,6 +17,9 @@ import {
   statusBarSchema,
   summariesSchema,
   userAgentsSchema,
+  publicWakaTimeStatsSchema,
+  notPublicWakaTimeStatsSchema,
+  publicWakaTimeUserSchema,
 } from "@kodo/core/http";
 import { call, freshStorage, postBeats, UA_CLI, wire } from "./helpers.ts";
 import { aSharingUser, minutes, send } from "./public-fixtures.ts";
@@ -95,6 +98,19 @@ describe("the worker's OpenAPI document", () => {
     ];
     for (const [path, schema] of checks) {
       const res = await call(path, { key: u.key });
+      expect(res.status, path).toBe(200);
+      const parsed = schema.safeParse(await res.json());
+      expect(parsed.error?.issues ?? [], path).toEqual([]);
+    }
+    // WakaTime's public per-user routes, asked without a key as readme cards do.
+    const anonymous: [string, z.ZodType][] = [
+      [`/api/v1/users/${u.username}/stats?is_including_today=true`, publicWakaTimeStatsSchema],
+      [`/api/v1/users/@${u.username}/stats/2026-10`, publicWakaTimeStatsSchema],
+      ["/api/v1/users/nobody-by-this-name/stats", notPublicWakaTimeStatsSchema],
+      [`/api/v1/users/${u.username}`, publicWakaTimeUserSchema],
+    ];
+    for (const [path, schema] of anonymous) {
+      const res = await call(path);
       expect(res.status, path).toBe(200);
       const parsed = schema.safeParse(await res.json());
       expect(parsed.error?.issues ?? [], path).toEqual([]);

@@ -271,6 +271,76 @@ export const currentUserSchema = z.object({
   }),
 });
 
+/** `users/{username}/stats` as others see it (public-wakatime.ts): only what the user shares. */
+export const publicWakaTimeStatsSchema = z.object({
+  data: z.object({
+    id: z.string().meta({ description: "The username (internal ids are never shown to others)." }),
+    user_id: z.string(),
+    username: z.string(),
+    display_name: z.string(),
+    range: z.string(),
+    human_readable_range: z.string(),
+    start: z.string(),
+    end: z.string(),
+    timezone: z.string(),
+    is_limited_by_history: z.boolean(),
+    holidays: z.number().int(),
+    days_including_holidays: z.number().int(),
+    days_minus_holidays: z.number().int(),
+    total_seconds: z.number(),
+    total_seconds_including_other_language: z.number(),
+    human_readable_total: z.string(),
+    human_readable_total_including_other_language: z.string(),
+    daily_average: z.number(),
+    daily_average_including_other_language: z.number(),
+    human_readable_daily_average: z.string(),
+    human_readable_daily_average_including_other_language: z.string(),
+    best_day: z.object({ date: z.string(), total_seconds: z.number(), text: z.string() }).nullable(),
+    projects: z.array(summaryItemSchema).optional().meta({ description: "Absent when hidden; names are \"Project N\" when aliased." }),
+    languages: z.array(summaryItemSchema).optional(),
+    editors: z.array(summaryItemSchema).optional(),
+    operating_systems: z.array(summaryItemSchema).optional(),
+    machines: z.array(summaryItemSchema).optional(),
+    is_up_to_date: z.boolean(),
+    is_including_today: z.boolean(),
+    percent_calculated: z.number(),
+    status: z.string(),
+    is_coding_activity_visible: z.literal(true),
+    is_other_usage_visible: z.boolean(),
+  }),
+}).meta({ ref: "PublicWakaTimeStats" });
+
+/** The one answer for unknown and private users: nothing but the URL's own words. */
+export const notPublicWakaTimeStatsSchema = z.object({
+  data: z.object({
+    username: z.string(),
+    range: z.string(),
+    is_up_to_date: z.boolean(),
+    percent_calculated: z.number(),
+    status: z.string(),
+    is_coding_activity_visible: z.literal(false),
+    is_other_usage_visible: z.literal(false),
+  }),
+}).meta({ ref: "NotPublicWakaTimeStats" });
+
+/** `users/{username}` as others see it. */
+export const publicWakaTimeUserSchema = z.object({
+  data: z.object({
+    id: z.string(),
+    username: z.string(),
+    display_name: z.string(),
+    full_name: nullableString,
+    photo: z.null(),
+    photo_public: z.boolean(),
+    is_email_public: z.boolean(),
+    email: z.null(),
+    timezone: z.string(),
+    profile_url: z.string(),
+    is_coding_activity_visible: z.boolean(),
+    is_other_usage_visible: z.boolean(),
+  }),
+}).meta({ ref: "PublicWakaTimeUser" });
+
 // ---- route descriptions (used by describeRoute in routes/heartbeats.ts, summaries.ts, meta.ts) ----
 
 
@@ -286,6 +356,23 @@ const rangeSchema = {
     { type: "string" as const, pattern: "^\\d{4}(-\\d{2})?$" },
   ],
 };
+
+/** A `users/{user}` read that also answers others' public data (public-wakatime.ts): the key is optional. */
+function ownerOrPublicRead(
+  summary: string,
+  description: string,
+  parameters: DescribeRouteOptions["parameters"],
+  own: z.ZodType,
+  others: z.ZodType,
+): DescribeRouteOptions {
+  const base = read(summary, description, parameters, own);
+  return {
+    ...base,
+    security: [...API_KEY_SECURITY, {}],
+    parameters: [pathParameter("user", "`current`, the caller's own id or username, or another username (`alice` or `@alice`) for their public data."), ...(parameters ?? [])],
+    responses: { 200: jsonResponse("OK: the owner's data, or another user's public data", z.union([own, others])), ...errorResponses(400, 401, 403, 404) },
+  };
+}
 
 function read(summary: string, description: string, parameters: DescribeRouteOptions["parameters"], ok: z.ZodType): DescribeRouteOptions {
   return {
@@ -364,11 +451,20 @@ export const WAKATIME_DOCS = {
     ],
     summariesSchema,
   ),
-  stats: read(
+  stats: ownerOrPublicRead(
     "Stats over a range",
-    "Totals, averages and per-dimension lists over the range (default `last_7_days` when the path has none).",
-    [{ ...pathParameter("range", "Named range, year or month."), schema: rangeSchema }, timezoneParam],
+    "Totals, averages and per-dimension lists over the range (default `last_7_days` when the path has none). " +
+      "`current` or the caller's own username/id: everything. Another username (`alice` or `@alice`), with or without a key, as readme " +
+      "cards ask (`?is_including_today=true`; Kodo's ranges always include today): what that user shares publicly (hidden lists absent, " +
+      "aliased projects renamed, history cut to the shared window), cached up to 5 minutes and purged at once on sharing changes; " +
+      "unknown and private users both get the same `is_coding_activity_visible: false` answer.",
+    [
+      { ...pathParameter("range", "Named range, year or month."), schema: rangeSchema },
+      timezoneParam,
+      queryParameter("is_including_today", "Accepted for readme cards; Kodo's ranges always include today."),
+    ],
     statsSchema,
+    z.union([publicWakaTimeStatsSchema, notPublicWakaTimeStatsSchema]),
   ),
   allTime: read("Total since the first heartbeat", "All-time total, optionally for one project.", [projectParam], allTimeSchema),
   durations: read(
@@ -383,7 +479,14 @@ export const WAKATIME_DOCS = {
     ],
     durationsSchema,
   ),
-  user: read("The key's user", "The account the API key belongs to.", [], currentUserSchema),
+  user: ownerOrPublicRead(
+    "A user",
+    "`current` or the caller's own username/id: the key owner's account. Another username (`alice` or `@alice`), with or without a key: " +
+      "that user's public profile fields, or 404 `Not found.` alike for unknown and private users.",
+    [],
+    currentUserSchema,
+    publicWakaTimeUserSchema,
+  ),
   projects: read("Projects", "Projects seen, most recent first.", [queryParameter("q", "Only names containing this (case-insensitive).")], projectsSchema),
   userAgents: read("User agents", "Plugins/editors seen, most recent first.", [], userAgentsSchema),
   machineNames: read("Machines", "Machine names seen, most recent first.", [], machineNamesSchema),

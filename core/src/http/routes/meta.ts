@@ -4,6 +4,7 @@ import { WAKATIME_DOCS } from "../openapi-wakatime.ts";
 import type { AppEnv } from "../context.ts";
 import { requireApiKey } from "../auth.ts";
 import { currentUser } from "./user-param.ts";
+import { ownerOrPublic, publicWakaUser } from "./public-wakatime.ts";
 import type { SeenValue } from "../../ports.ts";
 import { parseUserAgent } from "../../heartbeat/index.ts";
 
@@ -12,7 +13,7 @@ export const metaRoutes = new Hono<AppEnv>();
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
-metaRoutes.get("/users/:user", describeRoute(WAKATIME_DOCS.user), requireApiKey(), (c) => {
+metaRoutes.get("/users/:user", describeRoute(WAKATIME_DOCS.user), ownerOrPublic(publicWakaUser), (c) => {
   const user = currentUser(c);
   return c.json({
     data: {

@@ -12,10 +12,10 @@ import type { AppEnv } from "../context.ts";
 import { ApiError } from "../errors.ts";
 import { errorResponses, jsonResponse, pathParameter, validated } from "../openapi-schemas.ts";
 import { publicStatsSchema, rangeParameterSchema } from "./public-schemas.ts";
-import type { PublicUser } from "../../ports.ts";
+import type { PublicUser, SharingSettings } from "../../ports.ts";
 import type { DayActivity, Dimension } from "../../types.ts";
-import { sumTotals } from "../../sessions/rollup.ts";
-import { summaryItems, WIRE_DIMENSION } from "../../wakatime/v1/summaries.ts";
+import { sumTotals, type RangeTotals } from "../../sessions/rollup.ts";
+import { summaryItems, WIRE_DIMENSION, type SummaryItem } from "../../wakatime/v1/summaries.ts";
 import { humanText, round2 } from "../../wakatime/v1/format.ts";
 import { daysBetween } from "../../time/zone.ts";
 import {
@@ -81,14 +81,7 @@ export function publicStats(found: Pick<PublicUser, "user" | "sharing">, range: 
   const total = sumTotals(days);
   const dayCount = daysBetween(range.start, range.end) + 1;
   const average = total.totalSeconds / dayCount;
-  const lists: Record<string, ReturnType<typeof summaryItems>> = {};
-  for (const d of LISTED) {
-    if (d === "project" && sharing.projects === "alias") {
-      lists[WIRE_DIMENSION[d]] = aliased(summaryItems(total.totals.project, "project", total.totalSeconds));
-    } else if (sharesByName(sharing, d)) {
-      lists[WIRE_DIMENSION[d]] = summaryItems(total.totals[d], d, total.totalSeconds);
-    }
-  }
+  const lists = sharedLists(sharing, total);
   return {
     data: {
       username: user.username,
@@ -113,7 +106,24 @@ export function publicStats(found: Pick<PublicUser, "user" | "sharing">, range: 
   };
 }
 
+/**
+ * The WakaTime-named lists (`projects`, `languages`, ...) others may see: a dimension the user
+ * hides is left out (not sent empty), aliased projects are renamed; branches and categories are
+ * never public.
+ */
+export function sharedLists(sharing: SharingSettings, total: Pick<RangeTotals, "totals" | "totalSeconds">): Record<string, SummaryItem[]> {
+  const lists: Record<string, SummaryItem[]> = {};
+  for (const d of LISTED) {
+    if (d === "project" && sharing.projects === "alias") {
+      lists[WIRE_DIMENSION[d]] = aliased(summaryItems(total.totals.project, "project", total.totalSeconds));
+    } else if (sharesByName(sharing, d)) {
+      lists[WIRE_DIMENSION[d]] = summaryItems(total.totals[d], d, total.totalSeconds);
+    }
+  }
+  return lists;
+}
+
 /** "Project 1", "Project 2", ... in the list's order (most time first). */
-function aliased(items: ReturnType<typeof summaryItems>) {
+function aliased(items: SummaryItem[]) {
   return items.map((item, i) => ({ ...item, name: `Project ${i + 1}` }));
 }

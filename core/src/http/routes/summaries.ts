@@ -15,6 +15,7 @@ import type { DayActivity } from "../../types.ts";
 import { rezoneDays } from "../../sessions/rezone.ts";
 import { rangeTotalsOf } from "../../sessions/rollup.ts";
 import { goalViews } from "./goals.ts";
+import { ownerOrPublic, publicWakaStats } from "./public-wakatime.ts";
 
 /** Read routes over sessions and roll-ups: summaries, stats, status bar, durations. */
 export const summaryRoutes = new Hono<AppEnv>();
@@ -45,7 +46,7 @@ summaryRoutes.get("/users/:user/summaries", describeRoute(WAKATIME_DOCS.summarie
   return c.json(summariesResponse(days, range, user.timeZone, includeBranches));
 });
 
-summaryRoutes.get("/users/:user/stats/:range?", describeRoute(WAKATIME_DOCS.stats), requireApiKey(), async (c) => {
+summaryRoutes.get("/users/:user/stats/:range?", describeRoute(WAKATIME_DOCS.stats), ownerOrPublic(publicWakaStats), async (c) => {
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));
   const name = c.req.param("range") ?? "last_7_days";
   const range = await namedRange(c, user, name);

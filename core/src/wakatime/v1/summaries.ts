@@ -59,7 +59,7 @@ function dimensionLists(totals: DimensionTotals, totalSeconds: number, omit: rea
 }
 
 /** A local day's first and last second, as ISO instants (remembered: reads repeat them). */
-function isoRange(day: string, timeZone: string): { start: string; end: string } {
+export function isoRange(day: string, timeZone: string): { start: string; end: string } {
   const key = `${timeZone}|${day}`;
   let range = isoRanges.get(key);
   if (!range) {
