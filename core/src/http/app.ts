@@ -23,6 +23,7 @@ import { goalRoutes } from "./routes/goals.ts";
 import { teamRoutes } from "./routes/teams.ts";
 import { teamInviteRoutes } from "./routes/team-invites.ts";
 import { teamDashboardRoutes } from "./routes/teams-dashboard.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 
 /** The WakaTime v1-compatible API, served under `/api/v1` and `/api/compat/wakatime/v1`. */
 export function wakatimeApi() {
@@ -77,6 +78,7 @@ export function createApi<E extends Env = AppEnv>(options: ApiOptions<E> = {}) {
   app.route("/", publicApi as unknown as Hono<E & AppEnv>);
   // The signed-in user's dashboard reads (one response per view).
   app.route("/api/kodo", dashboardRoutes as unknown as Hono<E & AppEnv>);
+  app.route("/", metricsRoutes as unknown as Hono<E & AppEnv>);
   // The caller's account: profile, settings, API keys, export/import, deletion.
   app.route("/api/kodo/account", accountApi() as unknown as Hono<E & AppEnv>);
   // Social (issue 9): sharing settings, leaderboards, friends, goals, teams, public profile data.
