@@ -117,7 +117,7 @@ export function dynamoAuthAdapter({ doc, table }: DynamoAuthOptions) {
   /** Deletes an index item if it still points at this record (a claim may have been taken over). */
   async function dropIndexItem(key: Key, id: string): Promise<void> {
     try {
-      await doc.send(new DeleteCommand({ TableName: table, Key: { pk: key.pk, sk: key.sk }, ConditionExpression: "ref = :id OR userId = :id", ExpressionAttributeValues: { ":id": id } }));
+      await doc.send(new DeleteCommand({ TableName: table, Key: { pk: key.pk, sk: key.sk }, ConditionExpression: "#ref = :id OR userId = :id", ExpressionAttributeNames: { "#ref": "ref" }, ExpressionAttributeValues: { ":id": id } }));
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
     }
@@ -133,7 +133,7 @@ export function dynamoAuthAdapter({ doc, table }: DynamoAuthOptions) {
     if (record && index.valueOf(record) === value) return false;
     try {
       await doc.send(
-        new PutCommand({ TableName: table, Item: entry, ConditionExpression: "attribute_not_exists(pk) OR ref = :old OR userId = :old", ExpressionAttributeValues: { ":old": holder ?? "" } }),
+        new PutCommand({ TableName: table, Item: entry, ConditionExpression: "attribute_not_exists(pk) OR #ref = :old OR userId = :old", ExpressionAttributeNames: { "#ref": "ref" }, ExpressionAttributeValues: { ":old": holder ?? "" } }),
       );
       return true;
     } catch (err) {
@@ -295,7 +295,7 @@ export async function deleteAuthRecord(doc: Doc, table: string, model: keyof typ
   if (!old) return;
   for (const key of indexItems(layout, old).reverse()) {
     try {
-      await doc.send(new DeleteCommand({ TableName: table, Key: { pk: key.pk, sk: key.sk }, ConditionExpression: "ref = :id OR userId = :id", ExpressionAttributeValues: { ":id": id } }));
+      await doc.send(new DeleteCommand({ TableName: table, Key: { pk: key.pk, sk: key.sk }, ConditionExpression: "#ref = :id OR userId = :id", ExpressionAttributeNames: { "#ref": "ref" }, ExpressionAttributeValues: { ":id": id } }));
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
     }
