@@ -9,13 +9,14 @@
  * user for each of the last BENCH_DAYS UTC days (default 30) with pseudo-random coding time
  * and per-language totals; plus the caller, opted in. D1 gets `daily_activity` rows (one SQL
  * file through `wrangler d1 execute`); DynamoDB gets the same days as fresh day items (totals
- * gzip'd, as the activity store writes them), profiles, sharing items and board members.
+ * gzip'd, as the activity store writes them) with their compact board rows, profiles, sharing
+ * items and board members.
  *
  * Measured, one request at a time, alternating platforms:
  * - cold: `GET /api/kodo/leaderboards?page=3` right after a `PATCH /api/kodo/sharing` by the
  *   caller (a member's change: the board version moves, so the ranking is rebuilt from the
- *   days: D1's query over `daily_activity`; on AWS the board item is rebuilt from the members'
- *   day items);
+ *   days: D1's query over `daily_activity`; on AWS the board item is rebuilt from the compact
+ *   board rows, one Query per day, after deriving the caller's days: the PATCH marks them dirty);
  * - cached: the same request again (Cloudflare: the isolate's ranking; AWS: the container's
  *   copy of the board item, after reading the board version);
  * - the same two for a language board (`language=Python&range=last_30_days`).
@@ -40,6 +41,7 @@ import { batchWrite, documentClient } from "../sam/src/dynamo/client.ts";
 import { dynamoAccounts } from "../sam/src/dynamo/accounts.ts";
 import { accountKeys, activityKeys } from "../sam/src/dynamo/keys.ts";
 import { socialKeys } from "../sam/src/dynamo/social-table.ts";
+import { boardKeys } from "../sam/src/dynamo/board-days.ts";
 
 const USERS = Number(process.env.BENCH_USERS ?? 2_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 30);
@@ -138,6 +140,8 @@ async function seedDynamo(endpoint: string, users: BenchUser[], callerDays: Day[
       activity.push({
         put: { ...activityKeys.day(u.id, d.day), day: d.day, dv: 1, cv: 1, settings, totals: gzipSync(JSON.stringify([d.coding + 600, totalsOf(d.coding)])), data: gzipSync("[]"), updatedAt: now },
       });
+      // The compact board row the activity store writes when it derives a day.
+      social.push({ put: { ...boardKeys.day(d.day, u.id), c: d.coding, l: totalsOf(d.coding).language, v: 1 } });
     }
     const sharing = { publicProfile: false, leaderboards: u.leaderboards, projects: "hidden", languages: u.languages, editors: true, operatingSystems: true, machines: false, historyDays: 365, gen: 1 };
     social.push({ put: { ...socialKeys.sharing(u.id), ...sharing } });

@@ -9,7 +9,8 @@
  * where `harness` is set in a beforeAll hook.
  */
 import { describe, expect, it } from "vitest";
-import type { Heartbeat, PublicDirectory, User } from "../src/ports.ts";
+import type { PublicDirectory, User } from "../src/ports.ts";
+import type { Heartbeat } from "../src/types.ts";
 import type { SocialStore, TeamStore, ZoneRange } from "../src/social/index.ts";
 import { aRun } from "../src/testing/builders.ts";
 
@@ -198,7 +199,7 @@ export function defineSocialStoreContract(get: () => SocialStoreHarness): void {
           .filter((r) => mine.has(r.user.id))
           .map((r) => ({ id: r.user.id, seconds: r.cappedSeconds, flagged: r.flagged, sharesLanguages: r.sharesLanguages, timeZone: r.timeZone }))
           .sort((a, b) => (a.id < b.id ? -1 : 1));
-      const byId = (rows: { id: string }[]) => rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+      const byId = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id < b.id ? -1 : 1));
       expect(await board(null)).toEqual(
         byId([
           { id: tokyo.id, seconds: 50 * 60, flagged: false, sharesLanguages: true, timeZone: "Asia/Tokyo" },

@@ -38,7 +38,8 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
   const socialTable = required(env, "SOCIAL_TABLE");
   const doc = documentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
   const now = () => Date.now() / 1000;
-  const activity = dynamoActivity(doc, { table: activityTable });
+  // Derived days also write their compact board rows to the social table (board-days.ts).
+  const activity = dynamoActivity(doc, { table: activityTable, boardTable: socialTable });
   const tables = { accountsTable, socialTable };
   const teams = dynamoTeams(doc, tables);
   const accountAdmin = dynamoAccountAdmin(doc, accountsTable);
@@ -57,7 +58,7 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     // Account routes that an API key may use (profile and settings, export, import). Sign-in
     // sessions (and so key management and deletion, which need one) are Cloudflare-only for now.
     accountAdmin,
-    activityAdmin: dynamoActivityAdmin(doc, { table: activityTable }),
+    activityAdmin: dynamoActivityAdmin(doc, { table: activityTable, boardTable: socialTable }),
     publicDirectory: dynamoPublicDirectory(doc, tables),
     // Per container: cache keys carry the user's generation, read on every public read, so a
     // sharing change or deletion is never answered from it (CloudFront is configured elsewhere).

@@ -4,14 +4,18 @@
  * - The `BOARD` partition lists the users who opted in (`M#<userId>`: name and zone, kept in
  *   step by sharing changes and the cache fan-out) and a version counter (`VERSION`) raised
  *   whenever a member joins, leaves or changes (SocialStore.leaderboardVersion).
- * - The global board of a set of zone ranges is built once from the members' derived days
- *   (ActivityStore.days: one Query of each member's day items, stale days merged as on any
- *   read) into per-member sums: capped coding time and, per language, capped time and raw
- *   time. The sums are stored gzip'd in one `CACHE#<digest of ranges and cap>` item with the
- *   version and build time, and answer every board of those ranges (all languages, every
- *   page, every caller's own rank, `languagesOf`) until the version changes or
- *   BOARD_TTL_SECONDS pass. A request thus reads two items, not every user's days; only the
- *   first request after expiry rebuilds.
+ * - Derived days write compact rows `BD#<day>` / `<userId>` (coding seconds, seconds per
+ *   language: board-days.ts); an ingest marks its user dirty (`DIRTY#<userId>`).
+ * - The global board of a set of zone ranges is built from those rows: the dirty members' days
+ *   are derived first (ActivityStore reads: stale days merged, rows written), then one Query per
+ *   day of the ranges reads every active user's row of that day; rows of non-members and days
+ *   outside a member's own zone range are skipped. The result, per-member sums (capped coding
+ *   time and, per language, capped and raw time), is stored gzip'd in one
+ *   `CACHE#<digest of ranges and cap>` item with the version and build time, and answers every
+ *   board of those ranges (all languages, every page, every caller's own rank, `languagesOf`)
+ *   until the version changes or BOARD_TTL_SECONDS pass. A request thus reads two items (the
+ *   version and the board; a container also keeps its last copy), never every user's days;
+ *   only the first request after expiry rebuilds.
  * - Friends boards (a few users) are summed per request from those users' days, as on D1.
  *
  * Privacy as on D1: a language board lists only users who share languages, and languagesOf
@@ -20,10 +24,12 @@
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ActivityStore, SharingSettings, User } from "@kodo/core";
+import { addDays, dayOf, type SharingSettings, type User } from "@kodo/core";
 import type { LeaderboardRow, SocialStore, ZoneRange } from "@kodo/core/social";
 import { queryAll, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
+import type { DynamoActivityStore } from "./activity.ts";
+import { boardKeys, clearBoardDirty, markBoardDirty, type BoardDayItem } from "./board-days.ts";
 import { getItem, profilesOf, socialKeys, type SocialTables } from "./social-table.ts";
 
 type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardTimeZones" | "leaderboardRows" | "languagesOf">;
@@ -63,8 +69,11 @@ interface BoardCacheItem {
   expiresAt: number;
 }
 
+/** Days back from today (in each member's zone) a dirty member's days are derived: the longest board range. */
+const BOARD_DAYS_BACK = 31;
+
 export interface BoardOptions extends SocialTables {
-  activity: ActivityStore;
+  activity: DynamoActivityStore;
   /** Epoch seconds (tests pass a clock). */
   now?: () => number;
 }
@@ -83,6 +92,8 @@ export async function syncBoardMember(doc: Doc, tables: SocialTables, userId: st
   if (profile) {
     const member: MemberItem = { userId, username: profile.username, displayName: profile.displayName, timeZone: profile.timeZone, languages: sharing.languages };
     await doc.send(new PutCommand({ TableName: tables.socialTable, Item: { ...socialKeys.boardMember(userId), ...member } }));
+    // Their board days may predate joining (or be missing): the next build derives them.
+    await markBoardDirty(doc, tables.socialTable, userId);
   } else {
     await doc.send(new DeleteCommand({ TableName: tables.socialTable, Key: socialKeys.boardMember(userId) }));
   }
@@ -128,18 +139,7 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
       const days = await options.activity.days(user, range.start, range.end, { branches: false });
       if (days.length === 0) return null;
       const s: MemberSums = { id: user.id, username: user.username, displayName: user.displayName, tz: user.timeZone, shares: shares.get(user.id) ?? true, coding: [0, 0], langs: {} };
-      for (const day of days) {
-        const coding = day.totals.category["coding"] ?? 0;
-        s.coding[0] += Math.min(coding, cap);
-        if (coding > cap) s.coding[1] = 1;
-        for (const [name, seconds] of Object.entries(day.totals.language)) {
-          const l = (s.langs[name] ??= [0, 0, 0]);
-          const x = Math.min(seconds, coding);
-          l[0] += Math.min(x, cap);
-          if (x > cap) l[1] = 1;
-          l[2] += seconds;
-        }
-      }
+      for (const day of days) addDay(s, day.totals.category["coding"] ?? 0, day.totals.language, cap);
       return s;
     });
     return sums.filter((s): s is MemberSums => s !== null);
@@ -159,11 +159,8 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
       remember(key, { version: stored.version, builtAt: stored.builtAt, rangesKey: JSON.stringify(ranges), sums });
       return sums;
     }
-    const listed = await members();
-    const profiles = await profilesOf(doc, options.accountsTable, listed.map((m) => m.userId));
-    const shares = new Map(listed.map((m) => [m.userId, m.languages !== false]));
     const builtAt = now();
-    const sums = await sumsOf([...profiles.values()], shares, ranges, cap);
+    const sums = await buildFromBoardDays(ranges, cap);
     const data = gzipSync(JSON.stringify(sums));
     if (data.byteLength <= MAX_BOARD_ITEM_BYTES) {
       const item: BoardCacheItem = { version: current, builtAt, data, expiresAt: Math.ceil(builtAt + 2 * BOARD_TTL_SECONDS) };
@@ -171,6 +168,61 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
     }
     remember(key, { version: current, builtAt, rangesKey: JSON.stringify(ranges), sums });
     return sums;
+  }
+
+  /**
+   * Members' sums from the compact board days: first the dirty members' days are derived (their
+   * rows written), then one Query per day of the ranges reads every active user's row of that day.
+   */
+  async function buildFromBoardDays(ranges: ZoneRange[], cap: number): Promise<MemberSums[]> {
+    const [listed, dirty] = await Promise.all([
+      members(),
+      queryAll<{ userId: string; at: number }>(doc, {
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+        ExpressionAttributeValues: { ":pk": socialKeys.boardPartition, ":p": "DIRTY#" },
+        ConsistentRead: true,
+      }),
+    ]);
+    const byId = new Map(listed.map((m) => [m.userId, m]));
+    const dirtyMembers = dirty.filter((d) => byId.has(d.userId));
+    const profiles = await profilesOf(doc, options.accountsTable, dirtyMembers.map((d) => d.userId));
+    await mapLimit(dirty, BUILD_CONCURRENCY, async (d) => {
+      const user = profiles.get(d.userId);
+      // Non-members' marks go (joining a board marks them again); members' days are derived first.
+      if (user) {
+        const today = dayOf(now(), user.timeZone);
+        await options.activity.refreshBoardDays(user, addDays(today, -BOARD_DAYS_BACK), today);
+      }
+      await clearBoardDirty(doc, table, d.userId, d.at);
+    });
+
+    const rangeOf = new Map<string, ZoneRange>();
+    for (const r of ranges) for (const z of r.timeZones) rangeOf.set(z, r);
+    const first = ranges.reduce((m, r) => (r.start < m ? r.start : m), ranges[0]!.start);
+    const last = ranges.reduce((m, r) => (r.end > m ? r.end : m), ranges[0]!.end);
+    const days: string[] = [];
+    for (let d = first; d <= last; d = addDays(d, 1)) days.push(d);
+    const out = new Map<string, MemberSums>();
+    await mapLimit(days, 8, async (day) => {
+      const rows = await queryAll<BoardDayItem>(doc, {
+        TableName: table,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": boardKeys.dayPartition(day) },
+      });
+      for (const row of rows) {
+        const m = byId.get(row.sk);
+        const range = m && rangeOf.get(m.timeZone ?? "UTC");
+        if (!m || !range || day < range.start || day > range.end) continue;
+        let s = out.get(m.userId);
+        if (!s) {
+          s = { id: m.userId, username: m.username, displayName: m.displayName ?? null, tz: m.timeZone ?? "UTC", shares: m.languages !== false, coding: [0, 0], langs: {} };
+          out.set(m.userId, s);
+        }
+        addDay(s, row.c, row.l ?? {}, cap);
+      }
+    });
+    return [...out.values()];
   }
 
   function remember(key: string, entry: MemoEntry) {
@@ -230,6 +282,19 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
       return out;
     },
   };
+}
+
+/** Adds one day to a user's sums: capped coding time, and per language capped (at most the day's coding time) and raw time. */
+function addDay(s: MemberSums, coding: number, languages: Record<string, number>, cap: number): void {
+  s.coding[0] += Math.min(coding, cap);
+  if (coding > cap) s.coding[1] = 1;
+  for (const [name, seconds] of Object.entries(languages)) {
+    const l = (s.langs[name] ??= [0, 0, 0]);
+    const x = Math.min(seconds, coding);
+    l[0] += Math.min(x, cap);
+    if (x > cap) l[1] = 1;
+    l[2] += seconds;
+  }
 }
 
 interface MemoEntry {

@@ -8,7 +8,8 @@
  * lone outgoing item only shows its own owner a pending request).
  */
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { ActivityStore, SharingSettings } from "@kodo/core";
+import type { SharingSettings } from "@kodo/core";
+import type { DynamoActivityStore } from "./activity.ts";
 import type { FriendLink, FriendState, Goal, SocialStore } from "@kodo/core/social";
 import { isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { dynamoBoard, syncBoardMember } from "./social-board.ts";
@@ -53,7 +54,7 @@ export function sharingOfItem(item: Partial<SharingItem> | null): SharingSetting
 
 export interface DynamoSocialOptions extends SocialTables {
   /** Board totals come from the users' derived days (merged on read when stale). */
-  activity: ActivityStore;
+  activity: DynamoActivityStore;
 }
 
 export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStore {
