@@ -122,6 +122,29 @@ export function defineSocialApiContract(getTarget: () => ContractTarget): void {
     });
   });
 
+  describe("social data in the export", () => {
+    it("exports sharing, goals, friends and teams; importing the file restores sharing and goals", async () => {
+      const [u, friend] = [await newUser(), await newUser()];
+      await share(u, { publicProfile: true, projects: "alias", machines: true, historyDays: 30 });
+      expect((await u.post("/api/kodo/goals", { period: "week", seconds: 7200, language: "Go" })).status).toBe(201);
+      await u.post("/api/kodo/friends", { username: friend.username });
+      await friend.post(`/api/kodo/friends/${encodeURIComponent(u.username)}/accept`, {});
+      const team = await u.post("/api/kodo/teams", { name: "Exported" });
+      const file = await (await u.call("/api/kodo/account/export")).text();
+      const doc = JSON.parse(file);
+      expect(doc.sharing).toMatchObject({ public_profile: 1, leaderboards: 0, projects: "alias", languages: 1, editors: 1, operating_systems: 1, machines: 1, history_days: 30 });
+      expect(doc.goals.map((g: any) => [g.period, g.seconds, g.project, g.language])).toEqual([["week", 7200, null, "Go"]]);
+      expect(doc.friends.friends.map((f: any) => f.username)).toEqual([friend.username]);
+      expect(doc.teams.map((t: any) => [t.id, t.name, t.role])).toEqual([[team.json.id, "Exported", "owner"]]);
+
+      const to = await newUser();
+      const imported = await to.post("/api/kodo/account/import", file);
+      expect(imported.status).toBe(200);
+      expect(await to.getJson("/api/kodo/sharing")).toMatchObject({ publicProfile: true, projects: "alias", machines: true, historyDays: 30 });
+      expect((await to.getJson("/api/kodo/goals")).map((g: any) => [g.period, g.seconds, g.language])).toEqual([["week", 7200, "Go"]]);
+    });
+  });
+
   describe("leaderboards, friends, goals and teams with API keys", () => {
     it("friends board, global and language boards, with languages only for users who share them", async () => {
       const [a, b, c] = [await newUser(), await newUser(), await newUser()];

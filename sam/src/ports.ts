@@ -5,7 +5,7 @@ import { dynamoActivity } from "./dynamo/activity.ts";
 import { dynamoAccountAdmin } from "./dynamo/account-admin.ts";
 import { dynamoActivityAdmin } from "./dynamo/activity-admin.ts";
 import { dynamoPublicDirectory } from "./dynamo/public-directory.ts";
-import { dynamoSocial } from "./dynamo/social.ts";
+import { dynamoSocial, exportedSharing } from "./dynamo/social.ts";
 import { dynamoTeams } from "./dynamo/teams.ts";
 import { deleteSocialItems } from "./dynamo/social-deletion.ts";
 import { memoryEdgeCache } from "@kodo/core/badge";
@@ -51,6 +51,7 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     await deleteSocialItems(doc, tables, teams, userId, user?.username ?? null);
     await deleteAccountRows(userId);
   };
+  accountAdmin.sharingOf = (userId) => exportedSharing(doc, socialTable, userId);
   const ports: Ports = {
     accounts: dynamoAccounts(doc, accountsTable),
     activity,

@@ -52,6 +52,27 @@ export function sharingOfItem(item: Partial<SharingItem> | null): SharingSetting
   };
 }
 
+/**
+ * The sharing settings as the export carries them (the user's D1 `user_sharing` row: snake_case,
+ * 1/0), or null when never set; an export from either platform imports on the other.
+ */
+export async function exportedSharing(doc: Doc, table: string, userId: string): Promise<Record<string, unknown> | null> {
+  const item = await getItem<SharingItem & { updatedAt?: string }>(doc, table, socialKeys.sharing(userId));
+  if (!item) return null;
+  const s = sharingOfItem(item);
+  return {
+    public_profile: +s.publicProfile,
+    leaderboards: +s.leaderboards,
+    projects: s.projects,
+    languages: +s.languages,
+    editors: +s.editors,
+    operating_systems: +s.operatingSystems,
+    machines: +s.machines,
+    history_days: s.historyDays,
+    updated_at: item.updatedAt ?? null,
+  };
+}
+
 export interface DynamoSocialOptions extends SocialTables {
   /** Board totals come from the users' derived days (merged on read when stale). */
   activity: DynamoActivityStore;
