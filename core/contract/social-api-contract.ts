@@ -132,7 +132,7 @@ export function defineSocialApiContract(getTarget: () => ContractTarget): void {
       const team = await u.post("/api/kodo/teams", { name: "Exported" });
       const file = await (await u.call("/api/kodo/account/export")).text();
       const doc = JSON.parse(file);
-      expect(doc.sharing).toMatchObject({ public_profile: 1, leaderboards: 0, projects: "alias", languages: 1, editors: 1, operating_systems: 1, machines: 1, history_days: 30 });
+      expect(doc.sharing).toMatchObject({ public_profile: true, leaderboards: false, projects: "alias", languages: true, editors: true, operating_systems: true, machines: true, history_days: 30 });
       expect(doc.goals.map((g: any) => [g.period, g.seconds, g.project, g.language])).toEqual([["week", 7200, null, "Go"]]);
       expect(doc.friends.friends.map((f: any) => f.username)).toEqual([friend.username]);
       expect(doc.teams.map((t: any) => [t.id, t.name, t.role])).toEqual([[team.json.id, "Exported", "owner"]]);
