@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createServer, type AddressInfo } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { documentClient } from "../src/dynamo/client.ts";
@@ -9,6 +10,23 @@ import { createTablesFromTemplate, localClient, startDynalite, type LocalDynamo 
 import { serveLambda, type LambdaHandler, type LocalApi } from "./server.ts";
 
 export const ROOT = path.resolve(SAM_DIR, "..");
+
+/** The local BETTER_AUTH_SECRET, made once and kept (as `npm start` keeps its .dev.vars). */
+function localSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
 
 export interface LocalRunnerOptions {
   /** 0 picks a free port. */
@@ -21,6 +39,8 @@ export interface LocalRunnerOptions {
   keyFile?: string;
   /** Where the Lambda bundle is written. */
   buildDir?: string;
+  /** Where the local sign-in secret is kept (made on first run). */
+  secretFile?: string;
   log?: boolean;
 }
 
@@ -49,8 +69,21 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   await createTablesFromTemplate(client, template);
   client.destroy();
 
-  // The function reads its configuration from the environment at start-up, as on Lambda.
-  const env: Record<string, string> = { ...localEnvironment(template), DYNAMODB_ENDPOINT: endpoint, OWNER_API_KEY_HASH: "" };
+  // The URL must be known before the function starts (sign-in's BETTER_AUTH_URL defaults to it).
+  const port = options.port || (await freePort());
+  // The function reads its configuration from the environment at start-up, as on Lambda. Sign-in
+  // is on, as with `npm start`: a local secret, this server's URL, links in the local outbox
+  // (printed, and listed at /api/kodo/dev/outbox). Variables set by the caller win (BETTER_AUTH_URL
+  // of a dashboard in front, OIDC_ISSUER of a test provider, ...); the template's empty ones do not.
+  const fromTemplate = Object.fromEntries(Object.entries(localEnvironment(template)).filter(([, v]) => v !== ""));
+  const env: Record<string, string> = {
+    ...fromTemplate,
+    DYNAMODB_ENDPOINT: endpoint,
+    OWNER_API_KEY_HASH: "",
+    BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET || localSecret(options.secretFile ?? path.join(ROOT, ".kodo", "sam-auth-secret")),
+    BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || `http://127.0.0.1:${port}`,
+    KODO_LOCAL_OUTBOX: process.env.KODO_LOCAL_OUTBOX || "1",
+  };
   Object.assign(process.env, env);
 
   const keyFile = options.keyFile ?? path.join(ROOT, ".kodo", "local-api-key");
@@ -70,7 +103,7 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   const handler = await importHandler<LambdaHandler>(bundle);
   let api: LocalApi;
   try {
-    api = await serveLambda(handler, { port: options.port ?? 0, log: options.log ?? false });
+    api = await serveLambda(handler, { port, log: options.log ?? false });
   } catch (err) {
     await dynamo?.close();
     throw err;

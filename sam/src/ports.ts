@@ -1,4 +1,5 @@
 import type { Ports } from "@kodo/core";
+import { betterAuthSessions } from "@kodo/core/auth";
 import { documentClient } from "./dynamo/client.ts";
 import { dynamoAccounts } from "./dynamo/accounts.ts";
 import { dynamoActivity } from "./dynamo/activity.ts";
@@ -10,6 +11,7 @@ import { dynamoTeams } from "./dynamo/teams.ts";
 import { deleteSocialItems } from "./dynamo/social-deletion.ts";
 import { memoryEdgeCache } from "@kodo/core/badge";
 import { lambdaOutbound } from "./outbound.ts";
+import { awsAuth, type AwsAuth } from "./auth/better-auth.ts";
 
 /** What the Lambda reads from its environment (set by template.yaml, or by the local runner). */
 export interface LambdaEnv {
@@ -24,10 +26,14 @@ export interface LambdaEnv {
   OWNER_TIME_ZONE?: string;
   /** "1" only for local runs: remote import may then reach loopback (sam/src/outbound.ts). */
   KODO_ALLOW_LOOPBACK_IMPORT?: string;
+  /** Sign-in: BETTER_AUTH_SECRET, BETTER_AUTH_URL, providers, EMAIL_SENDER... (core/src/auth/config.ts). */
+  [name: string]: string | undefined;
 }
 
 export interface LambdaPorts {
   ports: Ports;
+  /** Sign-in, when configured (the entry mounts its routes). */
+  auth: AwsAuth | null;
   /** Resolves once start-up work (the owner account) is done; retried on the next request if it failed. */
   ready(): Promise<void>;
 }
@@ -43,6 +49,7 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
   const tables = { accountsTable, socialTable };
   const teams = dynamoTeams(doc, tables);
   const accountAdmin = dynamoAccountAdmin(doc, accountsTable);
+  const auth = awsAuth(env, doc, accountsTable);
   const deleteAccountRows = accountAdmin.deleteAccountRows.bind(accountAdmin);
   // Deletion removes the user's social items (sharing first: public reads stop at once) before
   // the account rows, so a retry still finds the username that requests by name are kept under.
@@ -56,8 +63,6 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     accounts: dynamoAccounts(doc, accountsTable),
     activity,
     now,
-    // Account routes that an API key may use (profile and settings, export, import). Sign-in
-    // sessions (and so key management and deletion, which need one) are Cloudflare-only for now.
     accountAdmin,
     activityAdmin: dynamoActivityAdmin(doc, { table: activityTable, boardTable: socialTable }),
     publicDirectory: dynamoPublicDirectory(doc, tables),
@@ -66,6 +71,8 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     edgeCache: memoryEdgeCache({ now }),
     social: dynamoSocial(doc, { ...tables, activity }),
     teams,
+    // Sign-in sessions (Better Auth on DynamoDB): key management and deletion need one.
+    ...(auth ? { sessions: betterAuthSessions(auth.cfg, auth.made, (userId) => accountAdmin.findUser(userId)) } : {}),
     outbound: lambdaOutbound(env),
   };
 
@@ -77,12 +84,12 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     });
     return startup;
   };
-  return { ports, ready };
+  return { ports, auth, ready };
 }
 
 /**
- * A stack deployed with OwnerApiKeyHash gets its owner account on the first request: AWS has no
- * sign-up flow yet (accounts and sign-in are Cloudflare-only for now), and the key itself never
+ * A stack deployed with OwnerApiKeyHash gets its owner account on the first request (before
+ * anyone signs in: the stack's owner can use the API with a key alone). The key itself never
  * reaches AWS, only its SHA-256 digest, the form keys are stored in anyway.
  */
 async function ensureOwner(ports: Ports, env: LambdaEnv): Promise<void> {

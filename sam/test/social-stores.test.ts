@@ -5,27 +5,14 @@
  * every table afterwards for any item that still holds the user's id or name.
  */
 import { afterAll, beforeAll, describe } from "vitest";
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Ports, User } from "@kodo/core";
 import { purgeUserCaches } from "../../core/src/http/user-caches.ts";
 import { defineSocialStoreContract, type SocialStoreHarness } from "../../core/contract/social-store-contract.ts";
 import { portsFromEnv } from "../src/ports.ts";
-import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, createUser, localDynamo } from "./helpers.ts";
+import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, allItems, createUser, localDynamo } from "./helpers.ts";
 
 let dynamo: Awaited<ReturnType<typeof localDynamo>>;
 let harness: SocialStoreHarness;
-
-/** Every item of a table (a test-only Scan; the Lambda never scans). */
-async function scanAll(table: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo.doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
 
 /** Whether any key or attribute of the item holds the user's id, or their username as a whole value or key segment. */
 function names(item: Record<string, unknown>, user: User): boolean {
@@ -58,13 +45,8 @@ beforeAll(async () => {
       await ports.accountAdmin!.deleteAccountRows(user.id);
       await purgeUserCaches(ports, user.id);
     },
-    leftovers: async (user) => {
-      const found: string[] = [];
-      for (const table of [ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE]) {
-        for (const item of await scanAll(table)) if (names(item, user)) found.push(`${table}: ${String(item.pk)} / ${String(item.sk)}`);
-      }
-      return found;
-    },
+    leftovers: async (user) =>
+      (await allItems(dynamo.endpoint)).filter(({ item }) => names(item, user)).map(({ table, item }) => `${table}: ${String(item.pk)} / ${String(item.sk)}`),
   };
 });
 afterAll(() => dynamo?.close());

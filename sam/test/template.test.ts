@@ -38,24 +38,30 @@ describe("template.yaml", () => {
     expect(t.Parameters?.OwnerApiKeyHash).toMatchObject({ NoEcho: true });
   });
 
-  it("grants the function exactly the DynamoDB actions the code calls, on its three tables only", () => {
-    const statements = (props(loadTemplate(), "ApiFunction").Policies as any[]).flatMap((p) => p.Statement);
-    expect(statements).toHaveLength(1);
-    const [statement] = statements;
-    expect(statement.Effect).toBe("Allow");
-    expect(statement.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }, { "Fn::GetAtt": ["SocialTable", "Arn"] }]);
+  it("grants the function exactly the actions the code calls: DynamoDB on its three tables, SES on its one identity", () => {
+    // A policy under Fn::If (the SES one: only when the stack sends mail) counts with its statements.
+    const policies = props(loadTemplate(), "ApiFunction").Policies as any[];
+    const statements = policies.flatMap((p) => (p["Fn::If"] ? [p["Fn::If"][1]] : [p])).flatMap((p) => p.Statement);
+    expect(policies.find((p) => p["Fn::If"])["Fn::If"]).toEqual(["SendsEmail", expect.anything(), { Ref: "AWS::NoValue" }]);
+    expect(statements).toHaveLength(2);
+    const dynamo = statements.find((s) => s.Sid === "KodoTablesItemAccess");
+    const ses = statements.find((s) => s.Sid === "KodoSignInMail");
+    for (const s of [dynamo, ses]) expect(s.Effect).toBe("Allow");
+    expect(dynamo.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }, { "Fn::GetAtt": ["SocialTable", "Arn"] }]);
+    expect(ses.Resource).toEqual({ "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailIdentity}" });
     // Every `new XCommand(` in the Lambda's source, as IAM action names.
     const actionOf: Record<string, string> = {
-      Get: "GetItem",
-      Put: "PutItem",
-      Update: "UpdateItem",
-      Delete: "DeleteItem",
-      Query: "Query",
-      Scan: "Scan",
-      BatchWrite: "BatchWriteItem",
-      BatchGet: "BatchGetItem",
-      TransactWrite: "TransactWriteItems",
-      TransactGet: "TransactGetItems",
+      Get: "dynamodb:GetItem",
+      Put: "dynamodb:PutItem",
+      Update: "dynamodb:UpdateItem",
+      Delete: "dynamodb:DeleteItem",
+      Query: "dynamodb:Query",
+      Scan: "dynamodb:Scan",
+      BatchWrite: "dynamodb:BatchWriteItem",
+      BatchGet: "dynamodb:BatchGetItem",
+      TransactWrite: "dynamodb:TransactWriteItems",
+      TransactGet: "dynamodb:TransactGetItems",
+      SendEmail: "ses:SendEmail",
     };
     const used = new Set<string>();
     const sources = readdirSync(path.join(SAM_DIR, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
@@ -63,10 +69,11 @@ describe("template.yaml", () => {
       for (const m of readFileSync(path.join(SAM_DIR, "src", file), "utf8").matchAll(/new (\w+)Command\(/g)) {
         const action = actionOf[m[1]!];
         if (!action) throw new Error(`${file}: unmapped command ${m[1]}Command`);
-        used.add(`dynamodb:${action}`);
+        used.add(action);
       }
     }
-    expect([...statement.Action].sort()).toEqual([...used].sort());
+    expect([...dynamo.Action].sort()).toEqual([...used].filter((a) => a.startsWith("dynamodb:")).sort());
+    expect(ses.Action).toEqual([...used].filter((a) => a.startsWith("ses:")));
   });
 });
 
