@@ -253,5 +253,43 @@ export function defineSignInContract(getTarget: () => ContractTarget): void {
       // Someone else's account is untouched.
       expect((await fetch(url("/api/kodo/account"), { headers: { cookie: other.cookie } })).status).toBe(200);
     });
+
+    it("deletes the user's social data too: public reads turn private at once, others' friends, teams and boards lose them, no record names them", async () => {
+      const target = getTarget();
+      const friend = await signInByEmail(fresh("friend"));
+      const friendKey = ((await (await asSession(friend, "/api/kodo/account/keys", { method: "POST", body: JSON.stringify({ label: "f" }) })).json()) as { key: string }).key;
+      const s = await signInByEmail(fresh("social"));
+      const key = ((await (await asSession(s, "/api/kodo/account/keys", { method: "POST", body: JSON.stringify({ label: "s" }) })).json()) as { key: string }).key;
+      const t = dayStart(utcDay(Math.floor(Date.now() / 1000))) - 86_400 + 9 * 3600;
+      expect((await withKey(key, "/api/v1/users/current/heartbeats.bulk", { method: "POST", body: JSON.stringify(Array.from({ length: 31 }, (_, i) => wireBeat(t + i * 60))) })).status).toBe(201);
+      expect((await withKey(key, "/api/kodo/sharing", { method: "PATCH", body: JSON.stringify({ publicProfile: true, leaderboards: true }) })).status).toBe(200);
+      expect((await withKey(key, "/api/kodo/goals", { method: "POST", body: JSON.stringify({ period: "day", seconds: 600 }) })).status).toBe(201);
+      expect((await withKey(key, "/api/kodo/friends", { method: "POST", body: JSON.stringify({ username: friend.user.username }) })).status).toBe(202);
+      expect((await withKey(friendKey, `/api/kodo/friends/${encodeURIComponent(s.user.username)}/accept`, { method: "POST", body: "{}" })).status).toBe(200);
+      const team = (await (await withKey(key, "/api/kodo/teams", { method: "POST", body: JSON.stringify({ name: "Passed on" }) })).json()) as { id: string };
+      const link = (await (await withKey(key, `/api/kodo/teams/${team.id}/invites`, { method: "POST", body: "{}" })).json()) as { token: string };
+      expect((await withKey(friendKey, "/api/kodo/teams/join", { method: "POST", body: JSON.stringify({ token: link.token }) })).status).toBe(200);
+      const name = encodeURIComponent(s.user.username);
+      expect((await fetch(url(`/api/public/users/${name}/stats/last_7_days`))).status).toBe(200);
+      expect(((await (await fetch(url(`/api/badge/${name}/last_7_days.json`))).json()) as { message: string }).message).toBe("30 mins");
+      const board = async () => ((await (await withKey(friendKey, "/api/kodo/leaderboards?scope=global&range=last_7_days")).json()) as { data: { user: { username: string } }[] }).data;
+      const onBoard = async () => (await board()).some((e) => e.user.username === s.user.username);
+      for (let i = 0; i < 60 && !(await onBoard()); i++) await new Promise((r) => setTimeout(r, 500)); // Cloudflare: days reach D1 after a flush
+      expect(await onBoard()).toBe(true);
+
+      const res = await asSession(s, "/api/kodo/account", { method: "DELETE", body: JSON.stringify({ confirm: s.user.username }) });
+      expect(res.status).toBe(200);
+
+      expect((await fetch(url(`/api/public/users/${name}/stats/last_7_days`))).status).toBe(404);
+      expect((await fetch(url(`/api/public/users/${name}`))).status).toBe(404);
+      expect(((await (await fetch(url(`/api/badge/${name}/last_7_days.json`))).json()) as { message: string }).message).toBe("private");
+      expect(await onBoard()).toBe(false);
+      const lists = (await (await withKey(friendKey, "/api/kodo/friends")).json()) as Record<string, unknown>;
+      expect(JSON.stringify(lists)).not.toContain(s.user.username);
+      const teams = (await (await withKey(friendKey, "/api/kodo/teams")).json()) as { id: string; role: string }[];
+      expect(teams.find((x) => x.id === team.id)?.role).toBe("owner"); // the only member left owns it now
+      const after = await target.storedRecords();
+      for (const trace of [s.user.id, s.user.username].map((x) => x.toLowerCase())) expect(after.filter((r) => r.includes(trace)), `left after deletion: ${trace}`).toEqual([]);
+    });
   });
 }

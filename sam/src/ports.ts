@@ -5,6 +5,11 @@ import { dynamoAccounts } from "./dynamo/accounts.ts";
 import { dynamoActivity } from "./dynamo/activity.ts";
 import { dynamoAccountAdmin } from "./dynamo/account-admin.ts";
 import { dynamoActivityAdmin } from "./dynamo/activity-admin.ts";
+import { dynamoPublicDirectory } from "./dynamo/public-directory.ts";
+import { dynamoSocial, exportedSharing } from "./dynamo/social.ts";
+import { dynamoTeams } from "./dynamo/teams.ts";
+import { deleteSocialItems } from "./dynamo/social-deletion.ts";
+import { memoryEdgeCache } from "@kodo/core/badge";
 import { lambdaOutbound } from "./outbound.ts";
 import { awsAuth, type AwsAuth } from "./auth/better-auth.ts";
 
@@ -12,6 +17,7 @@ import { awsAuth, type AwsAuth } from "./auth/better-auth.ts";
 export interface LambdaEnv {
   ACCOUNTS_TABLE?: string;
   ACTIVITY_TABLE?: string;
+  SOCIAL_TABLE?: string;
   /** Only for local runs against dynalite; on AWS the SDK finds DynamoDB itself. */
   DYNAMODB_ENDPOINT?: string;
   /** The owner account the stack creates (template parameters OwnerUsername / OwnerApiKeyHash). */
@@ -35,15 +41,36 @@ export interface LambdaPorts {
 export function portsFromEnv(env: LambdaEnv): LambdaPorts {
   const accountsTable = required(env, "ACCOUNTS_TABLE");
   const activityTable = required(env, "ACTIVITY_TABLE");
+  const socialTable = required(env, "SOCIAL_TABLE");
   const doc = documentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
+  const now = () => Date.now() / 1000;
+  // Derived days also write their compact board rows to the social table (board-days.ts).
+  const activity = dynamoActivity(doc, { table: activityTable, boardTable: socialTable });
+  const tables = { accountsTable, socialTable };
+  const teams = dynamoTeams(doc, tables);
   const accountAdmin = dynamoAccountAdmin(doc, accountsTable);
   const auth = awsAuth(env, doc, accountsTable);
+  const deleteAccountRows = accountAdmin.deleteAccountRows.bind(accountAdmin);
+  // Deletion removes the user's social items (sharing first: public reads stop at once) before
+  // the account rows, so a retry still finds the username that requests by name are kept under.
+  accountAdmin.deleteAccountRows = async (userId) => {
+    const user = await accountAdmin.findUser(userId);
+    await deleteSocialItems(doc, tables, teams, userId, user?.username ?? null);
+    await deleteAccountRows(userId);
+  };
+  accountAdmin.sharingOf = (userId) => exportedSharing(doc, socialTable, userId);
   const ports: Ports = {
     accounts: dynamoAccounts(doc, accountsTable),
-    activity: dynamoActivity(doc, { table: activityTable }),
-    now: () => Date.now() / 1000,
+    activity,
+    now,
     accountAdmin,
-    activityAdmin: dynamoActivityAdmin(doc, { table: activityTable }),
+    activityAdmin: dynamoActivityAdmin(doc, { table: activityTable, boardTable: socialTable }),
+    publicDirectory: dynamoPublicDirectory(doc, tables),
+    // Per container: cache keys carry the user's generation, read on every public read, so a
+    // sharing change or deletion is never answered from it (CloudFront is configured elsewhere).
+    edgeCache: memoryEdgeCache({ now }),
+    social: dynamoSocial(doc, { ...tables, activity }),
+    teams,
     // Sign-in sessions (Better Auth on DynamoDB): key management and deletion need one.
     ...(auth ? { sessions: betterAuthSessions(auth.cfg, auth.made, (userId) => accountAdmin.findUser(userId)) } : {}),
     outbound: lambdaOutbound(env),
@@ -77,7 +104,7 @@ async function ensureOwner(ports: Ports, env: LambdaEnv): Promise<void> {
   });
 }
 
-function required(env: LambdaEnv, name: "ACCOUNTS_TABLE" | "ACTIVITY_TABLE"): string {
+function required(env: LambdaEnv, name: "ACCOUNTS_TABLE" | "ACTIVITY_TABLE" | "SOCIAL_TABLE"): string {
   const value = env[name];
   if (!value) throw new Error(`${name} is not set`);
   return value;

@@ -38,7 +38,7 @@ describe("template.yaml", () => {
     expect(t.Parameters?.OwnerApiKeyHash).toMatchObject({ NoEcho: true });
   });
 
-  it("grants the function exactly the actions the code calls: DynamoDB on its two tables, SES on its one identity", () => {
+  it("grants the function exactly the actions the code calls: DynamoDB on its three tables, SES on its one identity", () => {
     // A policy under Fn::If (the SES one: only when the stack sends mail) counts with its statements.
     const policies = props(loadTemplate(), "ApiFunction").Policies as any[];
     const statements = policies.flatMap((p) => (p["Fn::If"] ? [p["Fn::If"][1]] : [p])).flatMap((p) => p.Statement);
@@ -47,7 +47,7 @@ describe("template.yaml", () => {
     const dynamo = statements.find((s) => s.Sid === "KodoTablesItemAccess");
     const ses = statements.find((s) => s.Sid === "KodoSignInMail");
     for (const s of [dynamo, ses]) expect(s.Effect).toBe("Allow");
-    expect(dynamo.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }]);
+    expect(dynamo.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }, { "Fn::GetAtt": ["SocialTable", "Arn"] }]);
     expect(ses.Resource).toEqual({ "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailIdentity}" });
     // Every `new XCommand(` in the Lambda's source, as IAM action names.
     const actionOf: Record<string, string> = {

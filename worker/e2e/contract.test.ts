@@ -32,7 +32,15 @@ beforeAll(async () => {
     port,
     persistTo,
     migrate: false,
-    vars: { BETTER_AUTH_SECRET: "contract-secret-0123456789abcdef0123456789abcdef", BETTER_AUTH_URL: `http://127.0.0.1:${port}`, KODO_LOCAL_OUTBOX: "1", ...oidc.vars },
+    vars: {
+      BETTER_AUTH_SECRET: "contract-secret-0123456789abcdef0123456789abcdef",
+      BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
+      KODO_LOCAL_OUTBOX: "1",
+      ...oidc.vars,
+      // Days reach D1 (which boards read) a second after the last heartbeat, not five minutes.
+      FLUSH_QUIET_SECONDS: "1",
+      FLUSH_MAX_DELAY_SECONDS: "2",
+    },
   });
   const provider = oidc;
   target = {

@@ -15,6 +15,7 @@ import {
   type IngestOutcome,
   type MergeSettings,
   type PlaceholderSource,
+  type User,
 } from "@kodo/core";
 import type { Doc } from "./client.ts";
 import { bumpDays, decodeDayItem, isFresh, readDayItems, type DayItem, type DayStoreOptions } from "./days.ts";
@@ -24,6 +25,7 @@ import { edgeHeartbeat, heartbeatCountBetween, heartbeatPageBetween, heartbeatsB
 import { ensureSettings, recompute, type MergeContext } from "./merge.ts";
 import { mapLimit } from "./pool.ts";
 import { noteSeen, readSeen } from "./seen.ts";
+import { markBoardDirty, writeBoardDay } from "./board-days.ts";
 
 export interface DynamoActivityOptions extends DayStoreOptions {
   table: string;
@@ -38,7 +40,15 @@ export interface DynamoActivityOptions extends DayStoreOptions {
  * never wait for a lock. As on Cloudflare, ingest stores heartbeats and marks days stale;
  * stale days are merged (with core's merge rules) when read.
  */
-export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): ActivityStore {
+export interface DynamoActivityStore extends ActivityStore {
+  /**
+   * The days of `start..end` as `days` reads them, making sure each has its compact board row
+   * (board-days.ts): stale days are derived (which writes it), fresh ones get it written.
+   */
+  refreshBoardDays(user: User, start: string, end: string): Promise<DayActivity[]>;
+}
+
+export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): DynamoActivityStore {
   const { table } = options;
   const now = options.now ?? (() => Date.now() / 1000);
   const ctx: MergeContext = { doc, table, options };
@@ -71,30 +81,43 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Activi
       for (const hb of resolved) for (const day of daysAffectedBy(hb.time, s)) stale.add(day);
     }
     await Promise.all([bumpDays(doc, table, user.id, [...stale]), noteSeen(doc, table, user.id, resolved)]);
+    // 4. Boards: after the days are marked stale, so a board that sees the mark derives them anew.
+    if (options.boardTable) await markBoardDirty(doc, options.boardTable, user.id);
     return outcomes;
+  }
+
+  async function readDays(user: User, start: string, end: string, withSessions: boolean, onFresh?: (item: DayItem, activity: DayActivity) => Promise<void>): Promise<DayActivity[]> {
+    const settings = mergeSettingsOf(user);
+    await ensureSettings(ctx, user.id, settings);
+    const key = settingsKeyOf(settings);
+    const items = await readDayItems(doc, table, user.id, start, end);
+    const byDay = new Map<string, DayActivity>();
+    const stale: { day: string; item: DayItem }[] = [];
+    await mapLimit(items, 8, async (item) => {
+      const activity = isFresh(item, key) ? await decodeDayItem(doc, table, user.id, item, withSessions) : null;
+      if (activity) {
+        byDay.set(item.day, activity);
+        await onFresh?.(item, activity);
+      } else stale.push({ day: item.day, item });
+    });
+    for (const activity of await recompute(ctx, user.id, settings, stale)) {
+      byDay.set(activity.day, withSessions ? activity : { ...activity, sessions: [] });
+    }
+    // As the port says: sessions only when asked for; a day without time is omitted.
+    return [...byDay.values()].filter((d) => d.totalSeconds > 0).sort((a, b) => (a.day < b.day ? -1 : 1));
   }
 
   return {
     ingest,
 
-    async days(user, start, end, daysOptions) {
-      const settings = mergeSettingsOf(user);
-      const withSessions = daysOptions?.sessions === true;
-      await ensureSettings(ctx, user.id, settings);
-      const key = settingsKeyOf(settings);
-      const items = await readDayItems(doc, table, user.id, start, end);
-      const byDay = new Map<string, DayActivity>();
-      const stale: { day: string; item: DayItem }[] = [];
-      await mapLimit(items, 8, async (item) => {
-        const activity = isFresh(item, key) ? await decodeDayItem(doc, table, user.id, item, withSessions) : null;
-        if (activity) byDay.set(item.day, activity);
-        else stale.push({ day: item.day, item });
-      });
-      for (const activity of await recompute(ctx, user.id, settings, stale)) {
-        byDay.set(activity.day, withSessions ? activity : { ...activity, sessions: [] });
-      }
-      // As the port says: sessions only when asked for; a day without time is omitted.
-      return [...byDay.values()].filter((d) => d.totalSeconds > 0).sort((a, b) => (a.day < b.day ? -1 : 1));
+    days: (user, start, end, daysOptions) => readDays(user, start, end, daysOptions?.sessions === true),
+
+    async refreshBoardDays(user, start, end) {
+      const board = options.boardTable;
+      if (!board) throw new Error("refreshBoardDays needs the board table");
+      // Stale days write their rows when recomputed; fresh ones (derived before the user joined
+      // a board) get theirs here, at the version they were derived at.
+      return readDays(user, start, end, false, (item, activity) => writeBoardDay(doc, board, user.id, activity, item.cv ?? 0));
     },
 
     async heartbeatsOn(user, day, page) {

@@ -38,6 +38,8 @@ export interface DayItem {
 export interface DayStoreOptions {
   inlineMaxBytes?: number;
   partBytes?: number;
+  /** The social table: derived days also write their compact board rows there (board-days.ts). */
+  boardTable?: string;
 }
 
 type CompactSession = [number, number, string | null, string | null, string | null, string | null, string | null, string | null, string];
