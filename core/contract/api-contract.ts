@@ -15,6 +15,7 @@ import { addUtcDays, dayStart, expectedByKey, expectedOnDay, total, utcDay, type
 import { defineHeartbeatContract } from "./heartbeats-contract.ts";
 import { defineRemoteImportContract } from "./remote-import-contract.ts";
 import { defineMetricsContract } from "./metrics-contract.ts";
+import { defineReadmeCardsContract } from "./readme-cards-contract.ts";
 import { defineSocialApiContract } from "./social-api-contract.ts";
 import { defineSignInContract } from "./sign-in-contract.ts";
 
@@ -35,6 +36,7 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
   const keyed = (beats: { time: number; project: string }[]): TimedKey[] => beats.map((b) => ({ time: b.time, key: b.project }));
   defineRemoteImportContract(getTarget);
   defineMetricsContract(getTarget);
+  defineReadmeCardsContract(getTarget);
   defineSocialApiContract(getTarget);
   defineSignInContract(getTarget);
 
