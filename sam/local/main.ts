@@ -1,6 +1,8 @@
 /**
  * `npm run sam:local` (from the repository root) or `npm run local -w sam`.
- *   KODO_PORT=8788        port (default 8788; `npm start`'s worker uses 8787)
+ *   KODO_PORT=8788        the API's port (default 8788; `npm start`'s worker uses 8787)
+ *   KODO_SITE_PORT=8789   the dashboard's port (default 8789; `npm start`'s uses 8780)
+ *   KODO_SITE=0           the API only (no dashboard: no site build)
  *   KODO_DYNALITE=memory  keep DynamoDB in memory instead of .kodo/dynalite
  *   KODO_DYNAMO_ENDPOINT  use an already running DynamoDB-compatible server
  *   KODO_KEY_FILE         where the dev account's key is kept (default .kodo/local-api-key)
@@ -9,8 +11,10 @@
  */
 import { startLocalRunner } from "./runner.ts";
 
+if (process.env.KODO_SITE !== "0") console.log("Starting Kodo on the local AWS stand-in (the dashboard is rebuilt first when its sources changed)...");
 const runner = await startLocalRunner({
   port: Number(process.env.KODO_PORT ?? 8788),
+  sitePort: process.env.KODO_SITE === "0" ? null : Number(process.env.KODO_SITE_PORT ?? 8789),
   dynaliteDir: process.env.KODO_DYNALITE === "memory" ? null : undefined,
   ...(process.env.KODO_DYNAMO_ENDPOINT ? { dynamoEndpoint: process.env.KODO_DYNAMO_ENDPOINT } : {}),
   ...(process.env.KODO_KEY_FILE ? { keyFile: process.env.KODO_KEY_FILE } : {}),
@@ -19,6 +23,7 @@ const runner = await startLocalRunner({
 });
 
 console.log(`Kodo API: ${runner.url}`);
+if (runner.siteUrl) console.log(`Kodo dashboard: ${runner.siteUrl}`);
 console.log(`Local account "dev", API key: ${runner.devKey} (also in .kodo/local-api-key)`);
 console.log(`Running the Lambda bundle on a local HTTP API, DynamoDB on dynalite at ${runner.dynamoEndpoint}`);
 console.log(`Point any WakaTime plugin here with these lines in ~/.wakatime.cfg:`);

@@ -4,6 +4,8 @@ import path from "node:path";
 import { documentClient } from "../src/dynamo/client.ts";
 import { dynamoAccounts } from "../src/dynamo/accounts.ts";
 import { bundleHandler, importHandler } from "../tools/bundle.ts";
+import { bundleSite } from "../tools/bundle-site.ts";
+import { CLIENT_IP_HEADER } from "../src/site-platform.ts";
 import { SAM_DIR, loadTemplate, localEnvironment } from "../tools/template.ts";
 import { createTablesFromTemplate, localClient, startDynalite, type LocalDynamo } from "./dynamo.ts";
 import { serveLambda, type LambdaHandler, type LocalApi } from "./server.ts";
@@ -21,11 +23,19 @@ export interface LocalRunnerOptions {
   keyFile?: string;
   /** Where the Lambda bundle is written. */
   buildDir?: string;
+  /**
+   * Also serve the dashboard (the site function, built for AWS) on its own port, in front of
+   * both functions as the HTTP API and CloudFront are on AWS. null: API only.
+   */
+  sitePort?: number | null;
   log?: boolean;
 }
 
 export interface LocalRunner {
+  /** The API function alone (what `npm run sam:local` prints as "Kodo API"). */
   url: string;
+  /** The dashboard and, on the same origin, the API (/api/*): null without `sitePort`. */
+  siteUrl: string | null;
   dynamoEndpoint: string;
   /** The function's environment as the runner set it (table names, ...). */
   env: Record<string, string>;
@@ -66,23 +76,48 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   });
   doc.destroy();
 
-  const bundle = await bundleHandler(options.buildDir ?? path.join(SAM_DIR, ".build", "local"), template);
+  const buildDir = options.buildDir ?? path.join(SAM_DIR, ".build", "local");
+  const bundle = await bundleHandler(buildDir, template);
   const handler = await importHandler<LambdaHandler>(bundle);
-  let api: LocalApi;
+  const servers: LocalApi[] = [];
   try {
-    api = await serveLambda(handler, { port: options.port ?? 0, log: options.log ?? false });
+    const api = await serveLambda(handler, { port: options.port ?? 0, log: options.log ?? false });
+    servers.push(api);
+    if (options.sitePort !== undefined && options.sitePort !== null) {
+      // The site function reads its configuration at start-up: http locally, and its API is
+      // the API server above (on AWS: https, and the HTTP API the request came through).
+      Object.assign(process.env, { SITE_PROTOCOL: "http", KODO_API_ORIGIN: api.url });
+      const site = await importHandler<LambdaHandler>(await bundleSite(path.join(buildDir, "site"), template));
+      servers.push(await serveLambda(edge(handler, site), { port: options.sitePort, log: options.log ?? false }));
+    }
   } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
     await dynamo?.close();
     throw err;
   }
   return {
-    url: api.url,
+    url: servers[0]!.url,
+    siteUrl: servers[1]?.url ?? null,
     dynamoEndpoint: endpoint,
     env,
     devKey,
     close: async () => {
-      await api.close();
+      await Promise.all(servers.map((s) => s.close()));
       await dynamo?.close();
     },
+  };
+}
+
+/**
+ * What sits in front of the two functions on AWS, played locally: CloudFront's viewer-request
+ * function (template.yaml ViewerHeaders: the viewer's host and address, set over whatever the
+ * client sent) and the HTTP API's routes (/api/{proxy+} to the API function, everything else
+ * to the site function).
+ */
+export function edge(api: LambdaHandler, site: LambdaHandler): LambdaHandler {
+  return (event, context) => {
+    event.headers["x-forwarded-host"] = event.headers.host ?? event.requestContext.domainName;
+    event.headers[CLIENT_IP_HEADER] = event.requestContext.http.sourceIp;
+    return (/^\/api\/./.test(event.rawPath) ? api : site)(event, context);
   };
 }
