@@ -1,4 +1,5 @@
 import type { Ports } from "@kodo/core";
+import { memoryEdgeCache } from "@kodo/core/badge";
 import { documentClient } from "./dynamo/client.ts";
 import { dynamoAccounts } from "./dynamo/accounts.ts";
 import { dynamoActivity } from "./dynamo/activity.ts";
@@ -39,6 +40,10 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     accountAdmin: dynamoAccountAdmin(doc, accountsTable),
     activityAdmin: dynamoActivityAdmin(doc, { table: activityTable }),
     outbound: lambdaOutbound(env),
+    // Public reads (badges, activity map, public stats) are kept per Lambda container under the
+    // user's cache generation, which sharing changes and deletion bump: the origin-side cache
+    // CloudFront cannot be (template.yaml PublicReadsCachePolicy, README "Decisions").
+    edgeCache: memoryEdgeCache({ now: () => Date.now() / 1000 }),
   };
 
   let startup: Promise<void> | null = null;
