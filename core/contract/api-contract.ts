@@ -14,6 +14,7 @@ import { clientFor, wireBeat, UA_CLI, type AuthForm } from "./client.ts";
 import { addUtcDays, dayStart, expectedByKey, expectedOnDay, total, utcDay, type TimedKey } from "./expected.ts";
 import { defineHeartbeatContract } from "./heartbeats-contract.ts";
 import { defineRemoteImportContract } from "./remote-import-contract.ts";
+import { defineSignInContract } from "./sign-in-contract.ts";
 
 export type { ContractTarget } from "./target.ts";
 
@@ -31,6 +32,7 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
   const daysAgo = (n: number) => addUtcDays(utcDay(now()), -n);
   const keyed = (beats: { time: number; project: string }[]): TimedKey[] => beats.map((b) => ({ time: b.time, key: b.project }));
   defineRemoteImportContract(getTarget);
+  defineSignInContract(getTarget);
 
   describe("ingest", () => {
     for (const prefix of PREFIXES) {

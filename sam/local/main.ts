@@ -8,6 +8,8 @@
  *   KODO_KEY_FILE         where the dev account's key is kept (default .kodo/local-api-key)
  *   KODO_BUILD_DIR        where the Lambda bundle is written (default sam/.build/local)
  *   KODO_LOG=1            log each request
+ *   BETTER_AUTH_URL, OIDC_ISSUER, GOOGLE_CLIENT_ID, ...  sign-in settings (core/src/auth/config.ts);
+ *                         by default sign-in links go to the local outbox, on this server's URL
  */
 import { startLocalRunner } from "./runner.ts";
 
@@ -25,6 +27,8 @@ const runner = await startLocalRunner({
 console.log(`Kodo API: ${runner.url}`);
 if (runner.siteUrl) console.log(`Kodo dashboard: ${runner.siteUrl}`);
 console.log(`Local account "dev", API key: ${runner.devKey} (also in .kodo/local-api-key)`);
+if (runner.siteUrl) console.log(`  sign in with any email address: the link shows at ${runner.siteUrl}/dev/outbox and here`);
+else console.log(`Sign-in links (email) are printed here and listed at ${runner.url}/api/kodo/dev/outbox`);
 console.log(`Running the Lambda bundle on a local HTTP API, DynamoDB on dynalite at ${runner.dynamoEndpoint}`);
 console.log(`Point any WakaTime plugin here with these lines in ~/.wakatime.cfg:`);
 console.log(`  [settings]\n  api_url = ${runner.url}/api/v1\n  api_key = ${runner.devKey}`);

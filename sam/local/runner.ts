@@ -1,16 +1,34 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createServer, type AddressInfo } from "node:net";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { documentClient } from "../src/dynamo/client.ts";
 import { dynamoAccounts } from "../src/dynamo/accounts.ts";
 import { bundleHandler, importHandler } from "../tools/bundle.ts";
 import { bundleSite } from "../tools/bundle-site.ts";
-import { CLIENT_IP_HEADER } from "../src/site-platform.ts";
+import { CLIENT_IP_HEADER, EDGE_TOKEN_HEADER, FORWARDED_HOST_HEADER } from "../src/edge.ts";
 import { SAM_DIR, loadTemplate, localEnvironment } from "../tools/template.ts";
 import { createTablesFromTemplate, localClient, startDynalite, type LocalDynamo } from "./dynamo.ts";
 import { serveLambda, type LambdaHandler, type LocalApi } from "./server.ts";
 
 export const ROOT = path.resolve(SAM_DIR, "..");
+
+/** The local BETTER_AUTH_SECRET, made once and kept (as `npm start` keeps its .dev.vars). */
+function localSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
 
 export interface LocalRunnerOptions {
   /** 0 picks a free port. */
@@ -24,10 +42,12 @@ export interface LocalRunnerOptions {
   /** Where the Lambda bundle is written. */
   buildDir?: string;
   /**
-   * Also serve the dashboard (the site function, built for AWS) on its own port, in front of
-   * both functions as the HTTP API and CloudFront are on AWS. null: API only.
+   * Also serve the dashboard (the site function, built for AWS) on its own port (0: a free
+   * one), in front of both functions as the HTTP API and CloudFront are on AWS. null: API only.
    */
   sitePort?: number | null;
+  /** Where the local sign-in secret is kept (made on first run). */
+  secretFile?: string;
   log?: boolean;
 }
 
@@ -59,8 +79,25 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   await createTablesFromTemplate(client, template);
   client.destroy();
 
-  // The function reads its configuration from the environment at start-up, as on Lambda.
-  const env: Record<string, string> = { ...localEnvironment(template), DYNAMODB_ENDPOINT: endpoint, OWNER_API_KEY_HASH: "" };
+  // The URLs must be known before the function starts (sign-in's BETTER_AUTH_URL defaults to
+  // the dashboard's, or the API's without one, as with `npm start`).
+  const port = options.port || (await freePort());
+  const sitePort = options.sitePort === undefined || options.sitePort === null ? null : options.sitePort || (await freePort());
+  // The function reads its configuration from the environment at start-up, as on Lambda. Sign-in
+  // is on, as with `npm start`: a local secret, this server's URL, links in the local outbox
+  // (printed, and listed at /api/kodo/dev/outbox). Variables set by the caller win (BETTER_AUTH_URL
+  // of a dashboard in front, OIDC_ISSUER of a test provider, ...); the template's empty ones do not.
+  const fromTemplate = Object.fromEntries(Object.entries(localEnvironment(template)).filter(([, v]) => v !== ""));
+  const env: Record<string, string> = {
+    ...fromTemplate,
+    DYNAMODB_ENDPOINT: endpoint,
+    OWNER_API_KEY_HASH: "",
+    BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET || localSecret(options.secretFile ?? path.join(ROOT, ".kodo", "sam-auth-secret")),
+    BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || `http://127.0.0.1:${sitePort ?? port}`,
+    KODO_LOCAL_OUTBOX: process.env.KODO_LOCAL_OUTBOX || "1",
+    // What CloudFront adds to each request it sends on (template.yaml): made per run here.
+    KODO_EDGE_TOKEN: randomUUID(),
+  };
   Object.assign(process.env, env);
 
   const keyFile = options.keyFile ?? path.join(ROOT, ".kodo", "local-api-key");
@@ -81,14 +118,14 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   const handler = await importHandler<LambdaHandler>(bundle);
   const servers: LocalApi[] = [];
   try {
-    const api = await serveLambda(handler, { port: options.port ?? 0, log: options.log ?? false });
+    const api = await serveLambda(handler, { port, log: options.log ?? false });
     servers.push(api);
-    if (options.sitePort !== undefined && options.sitePort !== null) {
+    if (sitePort !== null) {
       // The site function reads its configuration at start-up: http locally, and its API is
       // the API server above (on AWS: https, and the HTTP API the request came through).
       Object.assign(process.env, { SITE_PROTOCOL: "http", KODO_API_ORIGIN: api.url });
       const site = await importHandler<LambdaHandler>(await bundleSite(path.join(buildDir, "site"), template));
-      servers.push(await serveLambda(edge(handler, site), { port: options.sitePort, log: options.log ?? false }));
+      servers.push(await serveLambda(edge(handler, site), { port: sitePort, log: options.log ?? false }));
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
@@ -111,13 +148,14 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
 /**
  * What sits in front of the two functions on AWS, played locally: CloudFront's viewer-request
  * function (template.yaml ViewerHeaders: the viewer's host and address, set over whatever the
- * client sent) and the HTTP API's routes (/api/{proxy+} to the API function, everything else
+ * client sent), the edge token CloudFront adds (src/edge.ts) and the HTTP API's routes (/api/{proxy+} to the API function, everything else
  * to the site function).
  */
-export function edge(api: LambdaHandler, site: LambdaHandler): LambdaHandler {
+export function edge(api: LambdaHandler, site: LambdaHandler, edgeToken = process.env.KODO_EDGE_TOKEN ?? ""): LambdaHandler {
   return (event, context) => {
-    event.headers["x-forwarded-host"] = event.headers.host ?? event.requestContext.domainName;
+    event.headers[FORWARDED_HOST_HEADER] = event.headers.host ?? event.requestContext.domainName;
     event.headers[CLIENT_IP_HEADER] = event.requestContext.http.sourceIp;
+    event.headers[EDGE_TOKEN_HEADER] = edgeToken;
     return (/^\/api\/./.test(event.rawPath) ? api : site)(event, context);
   };
 }

@@ -1,11 +1,13 @@
 import type { Ports } from "@kodo/core";
 import { memoryEdgeCache } from "@kodo/core/badge";
+import { betterAuthSessions } from "@kodo/core/auth";
 import { documentClient } from "./dynamo/client.ts";
 import { dynamoAccounts } from "./dynamo/accounts.ts";
 import { dynamoActivity } from "./dynamo/activity.ts";
 import { dynamoAccountAdmin } from "./dynamo/account-admin.ts";
 import { dynamoActivityAdmin } from "./dynamo/activity-admin.ts";
 import { lambdaOutbound } from "./outbound.ts";
+import { awsAuth, type AwsAuth } from "./auth/better-auth.ts";
 
 /** What the Lambda reads from its environment (set by template.yaml, or by the local runner). */
 export interface LambdaEnv {
@@ -19,10 +21,14 @@ export interface LambdaEnv {
   OWNER_TIME_ZONE?: string;
   /** "1" only for local runs: remote import may then reach loopback (sam/src/outbound.ts). */
   KODO_ALLOW_LOOPBACK_IMPORT?: string;
+  /** Sign-in: BETTER_AUTH_SECRET, BETTER_AUTH_URL, providers, EMAIL_SENDER... (core/src/auth/config.ts). */
+  [name: string]: string | undefined;
 }
 
 export interface LambdaPorts {
   ports: Ports;
+  /** Sign-in, when configured (the entry mounts its routes). */
+  auth: AwsAuth | null;
   /** Resolves once start-up work (the owner account) is done; retried on the next request if it failed. */
   ready(): Promise<void>;
 }
@@ -31,14 +37,16 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
   const accountsTable = required(env, "ACCOUNTS_TABLE");
   const activityTable = required(env, "ACTIVITY_TABLE");
   const doc = documentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
+  const accountAdmin = dynamoAccountAdmin(doc, accountsTable);
+  const auth = awsAuth(env, doc, accountsTable);
   const ports: Ports = {
     accounts: dynamoAccounts(doc, accountsTable),
     activity: dynamoActivity(doc, { table: activityTable }),
     now: () => Date.now() / 1000,
-    // Account routes that an API key may use (profile and settings, export, import). Sign-in
-    // sessions (and so key management and deletion, which need one) are Cloudflare-only for now.
-    accountAdmin: dynamoAccountAdmin(doc, accountsTable),
+    accountAdmin,
     activityAdmin: dynamoActivityAdmin(doc, { table: activityTable }),
+    // Sign-in sessions (Better Auth on DynamoDB): key management and deletion need one.
+    ...(auth ? { sessions: betterAuthSessions(auth.cfg, auth.made, (userId) => accountAdmin.findUser(userId)) } : {}),
     outbound: lambdaOutbound(env),
     // Public reads (badges, activity map, public stats) are kept per Lambda container under the
     // user's cache generation, which sharing changes and deletion bump: the origin-side cache
@@ -54,12 +62,12 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     });
     return startup;
   };
-  return { ports, ready };
+  return { ports, auth, ready };
 }
 
 /**
- * A stack deployed with OwnerApiKeyHash gets its owner account on the first request: AWS has no
- * sign-up flow yet (accounts and sign-in are Cloudflare-only for now), and the key itself never
+ * A stack deployed with OwnerApiKeyHash gets its owner account on the first request (before
+ * anyone signs in: the stack's owner can use the API with a key alone). The key itself never
  * reaches AWS, only its SHA-256 digest, the form keys are stored in anyway.
  */
 async function ensureOwner(ports: Ports, env: LambdaEnv): Promise<void> {

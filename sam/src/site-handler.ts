@@ -13,7 +13,8 @@ import { handle, type LambdaEvent } from "hono/aws-lambda";
 import { Server } from "kodo-site/server";
 import { manifest, prerendered } from "kodo-site/manifest";
 import { staticFile } from "./site-static.ts";
-import { CLIENT_IP_HEADER, apiBinding } from "./site-platform.ts";
+import { apiBinding } from "./site-platform.ts";
+import { caller } from "./edge.ts";
 
 const server = new Server(manifest);
 const ready = server.init({ env: process.env as Record<string, string> });
@@ -24,19 +25,19 @@ app.all("*", async (c) => {
   await ready;
   const event = c.env.event as { headers?: Record<string, string | undefined>; requestContext: { domainName?: string; http?: { sourceIp?: string } } };
   const url = new URL(c.req.url);
-  // The host the browser used: CloudFront's viewer-request function copies it into
-  // x-forwarded-host (CloudFront sends the HTTP API its own host name). SITE_PROTOCOL is http
-  // only on the local runner.
-  const origin = `${process.env.SITE_PROTOCOL ?? "https"}://${c.req.header("x-forwarded-host") ?? url.host}`;
+  // The host the browser used and its address, as CloudFront vouches for them (edge.ts):
+  // CloudFront sends the HTTP API its own host name. SITE_PROTOCOL is http only locally.
+  const who = caller(event.headers ?? {}, event.requestContext.http?.sourceIp ?? "", process.env.KODO_EDGE_TOKEN);
+  const origin = `${process.env.SITE_PROTOCOL ?? "https"}://${who.forwardedHost ?? url.host}`;
   const file = await staticFile(HERE, url.pathname, { assets: manifest.assets, appDir: manifest.appDir, prerendered }, c.req.method);
   if (file) return file;
 
   const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
   const request = new Request(new URL(url.pathname + url.search, origin), { method: c.req.method, headers: c.req.raw.headers, ...(hasBody ? { body: await c.req.arrayBuffer() } : {}) });
-  const clientAddress = c.req.header(CLIENT_IP_HEADER) ?? event.requestContext.http?.sourceIp ?? "";
+  const clientAddress = who.clientIp;
   // The API: KODO_API_ORIGIN when set (local runner), else the HTTP API this request came through.
   const apiOrigin = process.env.KODO_API_ORIGIN ?? `https://${event.requestContext.domainName ?? url.host}`;
-  return server.respond(request, { platform: apiBinding(apiOrigin, { origin, clientAddress }), getClientAddress: () => clientAddress });
+  return server.respond(request, { platform: apiBinding(apiOrigin, { origin, clientAddress }, process.env.KODO_EDGE_TOKEN), getClientAddress: () => clientAddress });
 });
 
 export const handler = handle(app);

@@ -6,9 +6,7 @@
  * API compares Origin and builds links against it) and the client's address (sign-in rate
  * limits count per address). Redirects and Set-Cookie come back untouched.
  */
-
-/** Header CloudFront's viewer-request function sets to the viewer's address (template.yaml). */
-export const CLIENT_IP_HEADER = "x-kodo-client-ip";
+import { CLIENT_IP_HEADER, EDGE_TOKEN_HEADER, FORWARDED_HOST_HEADER } from "./edge.ts";
 
 export interface SitePlatform {
   env: { API: { fetch(request: Request): Promise<Response> } };
@@ -20,7 +18,8 @@ export interface PublicRequest {
   clientAddress: string;
 }
 
-export function apiBinding(apiOrigin: string, from: PublicRequest, fetchImpl: typeof fetch = fetch): SitePlatform {
+/** `edgeToken`: the stack's (edge.ts), so the API believes the address and host given here. */
+export function apiBinding(apiOrigin: string, from: PublicRequest, edgeToken: string | undefined, fetchImpl: typeof fetch = fetch): SitePlatform {
   const api = new URL(apiOrigin);
   const publicUrl = new URL(from.origin);
   return {
@@ -34,9 +33,11 @@ export function apiBinding(apiOrigin: string, from: PublicRequest, fetchImpl: ty
           headers.delete("host");
           // Bodies are relayed, never decoded and re-encoded on the way.
           headers.set("accept-encoding", "identity");
-          headers.set("x-forwarded-host", publicUrl.host);
+          headers.set(FORWARDED_HOST_HEADER, publicUrl.host);
           headers.set("x-forwarded-proto", publicUrl.protocol.slice(0, -1));
           headers.set(CLIENT_IP_HEADER, from.clientAddress);
+          if (edgeToken) headers.set(EDGE_TOKEN_HEADER, edgeToken);
+          else headers.delete(EDGE_TOKEN_HEADER);
           const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
           const init: RequestInit & { duplex?: "half" } = { method: request.method, headers, redirect: "manual", ...(hasBody ? { body: request.body, duplex: "half" } : {}) };
           return fetchImpl(new URL(url.pathname + url.search, api), init);

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { User } from "@kodo/core";
+import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient, type Doc } from "../src/dynamo/client.ts";
 import { dynamoAccounts } from "../src/dynamo/accounts.ts";
 import { createTablesFromTemplate, localClient, startDynalite } from "../local/dynamo.ts";
@@ -31,6 +33,26 @@ export async function localDynamo() {
   };
 }
 
+/** Every item of every table (a Scan per table, from the test: the function itself never scans). */
+export async function allItems(endpoint: string): Promise<{ table: string; item: Record<string, unknown> }[]> {
+  const client = localClient(endpoint);
+  const doc = DynamoDBDocumentClient.from(client);
+  const out: { table: string; item: Record<string, unknown> }[] = [];
+  try {
+    for (const table of (await client.send(new ListTablesCommand({}))).TableNames ?? []) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey, ConsistentRead: true }));
+        for (const item of page.Items ?? []) out.push({ table, item });
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+  } finally {
+    client.destroy();
+  }
+  return out;
+}
+
 /** A user with a full-access key, straight in the accounts table (as the worker's ensureUser does in D1). */
 export async function createUser(doc: Doc, opts: { timeZone?: string } = {}): Promise<{ key: string; user: User }> {
   const key = `waka_${randomUUID()}`;
@@ -53,7 +75,7 @@ export interface RunnerProcess {
  * Starts `npm run sam:local`'s entry (local/main.ts) as its own process, pointed at a shared
  * DynamoDB endpoint, the way a developer runs it; resolves once it prints its URL.
  */
-export async function startRunner(dynamoEndpoint: string): Promise<RunnerProcess> {
+export async function startRunner(dynamoEndpoint: string, vars: Record<string, string> = {}): Promise<RunnerProcess> {
   const scratch = mkdtempSync(path.join(tmpdir(), "kodo-sam-"));
   const child: ChildProcess = spawn(process.execPath, [path.join(SAM_DIR, "local", "main.ts")], {
     cwd: SAM_DIR,
@@ -64,6 +86,8 @@ export async function startRunner(dynamoEndpoint: string): Promise<RunnerProcess
       KODO_DYNAMO_ENDPOINT: dynamoEndpoint,
       KODO_KEY_FILE: path.join(scratch, "local-api-key"),
       KODO_BUILD_DIR: path.join(scratch, "build"),
+      BETTER_AUTH_SECRET: "sam-test-secret-0123456789abcdef0123456789abcdef",
+      ...vars,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -13,7 +13,7 @@ import { SAM_DIR, TEMPLATE_PATH, loadTemplate, type Template } from "../tools/te
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import { edge } from "../local/runner.ts";
 import { toApiGatewayV2Event } from "../local/event.ts";
-import { CLIENT_IP_HEADER } from "../src/site-platform.ts";
+import { CLIENT_IP_HEADER, EDGE_TOKEN_HEADER } from "../src/edge.ts";
 
 let spec: SpecDatabase;
 beforeAll(async () => {
@@ -42,24 +42,30 @@ describe("template.yaml", () => {
     expect(t.Parameters?.OwnerApiKeyHash).toMatchObject({ NoEcho: true });
   });
 
-  it("grants the function exactly the DynamoDB actions the code calls, on its two tables only", () => {
-    const statements = (props(loadTemplate(), "ApiFunction").Policies as any[]).flatMap((p) => p.Statement);
-    expect(statements).toHaveLength(1);
-    const [statement] = statements;
-    expect(statement.Effect).toBe("Allow");
-    expect(statement.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }]);
+  it("grants the function exactly the actions the code calls: DynamoDB on its two tables, SES on its one identity", () => {
+    // A policy under Fn::If (the SES one: only when the stack sends mail) counts with its statements.
+    const policies = props(loadTemplate(), "ApiFunction").Policies as any[];
+    const statements = policies.flatMap((p) => (p["Fn::If"] ? [p["Fn::If"][1]] : [p])).flatMap((p) => p.Statement);
+    expect(policies.find((p) => p["Fn::If"])["Fn::If"]).toEqual(["SendsEmail", expect.anything(), { Ref: "AWS::NoValue" }]);
+    expect(statements).toHaveLength(2);
+    const dynamo = statements.find((s) => s.Sid === "KodoTablesItemAccess");
+    const ses = statements.find((s) => s.Sid === "KodoSignInMail");
+    for (const s of [dynamo, ses]) expect(s.Effect).toBe("Allow");
+    expect(dynamo.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }]);
+    expect(ses.Resource).toEqual({ "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailIdentity}" });
     // Every `new XCommand(` in the Lambda's source, as IAM action names.
     const actionOf: Record<string, string> = {
-      Get: "GetItem",
-      Put: "PutItem",
-      Update: "UpdateItem",
-      Delete: "DeleteItem",
-      Query: "Query",
-      Scan: "Scan",
-      BatchWrite: "BatchWriteItem",
-      BatchGet: "BatchGetItem",
-      TransactWrite: "TransactWriteItems",
-      TransactGet: "TransactGetItems",
+      Get: "dynamodb:GetItem",
+      Put: "dynamodb:PutItem",
+      Update: "dynamodb:UpdateItem",
+      Delete: "dynamodb:DeleteItem",
+      Query: "dynamodb:Query",
+      Scan: "dynamodb:Scan",
+      BatchWrite: "dynamodb:BatchWriteItem",
+      BatchGet: "dynamodb:BatchGetItem",
+      TransactWrite: "dynamodb:TransactWriteItems",
+      TransactGet: "dynamodb:TransactGetItems",
+      SendEmail: "ses:SendEmail",
     };
     const used = new Set<string>();
     const sources = readdirSync(path.join(SAM_DIR, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
@@ -67,10 +73,11 @@ describe("template.yaml", () => {
       for (const m of readFileSync(path.join(SAM_DIR, "src", file), "utf8").matchAll(/new (\w+)Command\(/g)) {
         const action = actionOf[m[1]!];
         if (!action) throw new Error(`${file}: unmapped command ${m[1]}Command`);
-        used.add(`dynamodb:${action}`);
+        used.add(action);
       }
     }
-    expect([...statement.Action].sort()).toEqual([...used].sort());
+    expect([...dynamo.Action].sort()).toEqual([...used].filter((a) => a.startsWith("dynamodb:")).sort());
+    expect(ses.Action).toEqual([...used].filter((a) => a.startsWith("ses:")));
   });
 
   it("serves the dashboard from its own function with no permissions beyond its logs, /api/* from the API function", () => {
@@ -115,12 +122,12 @@ describe("template.yaml", () => {
     expect(out.headers["x-kodo-client-ip"]).toEqual({ value: "203.0.113.9" });
 
     const seen: Record<string, string | undefined>[] = [];
-    const fn = (name: string) => async (event: APIGatewayProxyEventV2) => (seen.push({ fn: name, host: event.headers["x-forwarded-host"], ip: event.headers[CLIENT_IP_HEADER] }), { statusCode: 200 });
-    const local = edge(fn("api"), fn("site"));
+    const fn = (name: string) => async (event: APIGatewayProxyEventV2) => (seen.push({ fn: name, host: event.headers["x-forwarded-host"], ip: event.headers[CLIENT_IP_HEADER], token: event.headers[EDGE_TOKEN_HEADER] }), { statusCode: 200 });
+    const local = edge(fn("api"), fn("site"), "local-edge-token-0123");
     const event = (rawPath: string) => toApiGatewayV2Event({ method: "GET", url: rawPath, headers: { host: "kodo.example", "x-forwarded-host": "evil.example", [CLIENT_IP_HEADER]: "1.2.3.4" }, body: Buffer.alloc(0), sourceIp: "203.0.113.9", host: "kodo.example" });
     for (const p of ["/api/v1/users/current", "/api/badge/a/today.svg", "/", "/dashboard", "/api", "/apiary"]) await local(event(p), {} as never);
     expect(seen.map((s) => s.fn)).toEqual(["api", "api", "site", "site", "site", "site"]);
-    for (const s of seen) expect(s).toMatchObject({ host: "kodo.example", ip: "203.0.113.9" });
+    for (const s of seen) expect(s).toMatchObject({ host: "kodo.example", ip: "203.0.113.9", token: "local-edge-token-0123" });
   });
 });
 

@@ -13,7 +13,7 @@ import { betterAuthSessions } from "./auth/sessions.ts";
 import { d1Social } from "./stores/social.ts";
 import { d1Teams } from "./stores/social-teams.ts";
 import { authRoutes } from "./auth/routes.ts";
-import { betterAuthOpenApi } from "./auth/openapi.ts";
+import { betterAuthOpenApi } from "@kodo/core/auth";
 import { cloudflareOutbound } from "./outbound.ts";
 
 export { UserActivity } from "./activity/object.ts";
@@ -34,7 +34,7 @@ const app = createApi<{ Bindings: Env }>({
     outbound: cloudflareOutbound(c.env as unknown as Record<string, unknown>),
   }),
 });
-// Sign-in (Better Auth) and what the sign-in page needs; Cloudflare-only (worker/src/auth).
+// Sign-in (Better Auth, shared from @kodo/core/auth) and what the sign-in page needs, on D1.
 app.route("/", authRoutes());
 addOpenApiSource(app, betterAuthOpenApi);
 

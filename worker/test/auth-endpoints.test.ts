@@ -1,5 +1,5 @@
 /**
- * Better Auth's surface: only the endpoints Kodo uses answer (worker/src/auth/endpoints.ts),
+ * Better Auth's surface: only the endpoints Kodo uses answer (core/src/auth/endpoints.ts),
  * and every name that gets in (sign-up, Better Auth's writes, PATCH /api/kodo/account) obeys
  * Kodo's display-name rule (core accounts/display-name.ts).
  */
@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { call, freshStorage } from "./helpers.ts";
 import { ORIGIN, asSession, followLink, signIn } from "./sign-in-helpers.ts";
 import { authFor } from "../src/auth/better-auth.ts";
-import { ALLOWED_AUTH_ENDPOINTS, DISABLED_PATHS, isAllowedAuthEndpoint } from "../src/auth/endpoints.ts";
+import { ALLOWED_AUTH_ENDPOINTS, DISABLED_PATHS, isAllowedAuthEndpoint } from "@kodo/core/auth";
 
 beforeEach(freshStorage);
 

@@ -25,7 +25,7 @@ beforeEach(freshStorage);
 
 /**
  * Routes the document cannot describe. None: Better Auth's wildcard route (worker/src/auth)
- * is described by Better Auth's own OpenAPI output, merged in (worker/src/auth/openapi.ts).
+ * is described by Better Auth's own OpenAPI output, merged in (core/src/auth/openapi.ts).
  */
 const KNOWN_GAPS: string[] = [];
 

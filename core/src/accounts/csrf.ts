@@ -26,7 +26,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /**
  * Null when a state-changing request comes from a trusted origin's page (or the method is
  * safe), else why not. The Origin half of csrfProblem, and all of the check for sign-in
- * endpoints, which run before there is a session to hold a token (worker/src/auth/routes.ts).
+ * endpoints, which run before there is a session to hold a token (core/src/auth/routes.ts).
  */
 export function originProblem(method: string, headers: { origin: string | undefined; fetchSite: string | undefined }, trustedOrigins: readonly string[]): string | null {
   if (SAFE_METHODS.has(method.toUpperCase())) return null;

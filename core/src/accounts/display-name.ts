@@ -1,7 +1,7 @@
 /**
  * The display-name rule, one for every way a name gets in: PATCH /api/kodo/account refuses a
  * name that breaks it (a 400 naming the problem), and sign-up (an OAuth provider's profile
- * name, Better Auth's hooks in worker/src/auth) stores the name cleaned by the same rule,
+ * name, Better Auth's hooks in core/src/auth/better-auth.ts) stores the name cleaned by the same rule,
  * since a sign-up must not fail over what a provider calls someone.
  *
  * A display name is shown to other people (public profiles, leaderboards, teams), so:

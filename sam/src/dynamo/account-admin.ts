@@ -3,6 +3,7 @@ import type { AccountAdmin, ApiKeyInfo, ImportJob, KeyScope, User } from "@kodo/
 import { clearKeyCache, forgetKeyHash, toUser, type ProfileItem } from "./accounts.ts";
 import { batchWrite, isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { accountKeys } from "./keys.ts";
+import { deleteAuthItems, endSessions } from "../auth/deletion.ts";
 
 /** A key as listed under its user (`USER#id` / `KEY#keyId`). */
 interface KeyListing {
@@ -25,7 +26,7 @@ const jobKey = (userId: string, jobId: string) => ({ pk: `USER#${userId}`, sk: `
  * every item of a user. Without transactions (dynalite has none), every multi-item change is a
  * sequence of conditional writes ordered so that a crash half-way leaves nothing unsafe: a key
  * is listed under its user before its look-up item makes it usable, and the look-up item goes
- * first when it is revoked. Sign-in identities and cookie sessions are Cloudflare-only for now.
+ * first when it is revoked. Sign-in items (Better Auth's, sam/src/auth) go with the account.
  */
 export function dynamoAccountAdmin(doc: Doc, table: string): AccountAdmin {
   async function findUser(userId: string): Promise<User | null> {
@@ -122,9 +123,22 @@ export function dynamoAccountAdmin(doc: Doc, table: string): AccountAdmin {
     },
 
     async listIdentities(userId) {
-      // No sign-in on AWS yet: an account with an email address can use email links elsewhere.
       const user = await findUser(userId);
-      return user?.email ? [{ provider: "email", createdAt: user.createdAt }] : [];
+      const listed = await queryAll<{ ref?: string }>(doc, {
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": `USER#${userId}`, ":prefix": "ACCOUNT#" },
+        ConsistentRead: true,
+      });
+      const providers: { provider: string; createdAt: string }[] = [];
+      for (const { ref } of listed) {
+        if (!ref) continue;
+        const account = (await doc.send(new GetCommand({ TableName: table, Key: { pk: `AUTH_ACCOUNT#${ref}`, sk: "ACCOUNT" }, ConsistentRead: true }))).Item;
+        if (account) providers.push({ provider: String(account.providerId), createdAt: String(account.createdAt) });
+      }
+      // Email links sign in whoever owns the address: every account with an address has it.
+      const email = user?.email ? [{ provider: "email", createdAt: user.createdAt }] : [];
+      return [...email, ...providers.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))];
     },
 
     async listKeys(userId) {
@@ -240,6 +254,7 @@ export function dynamoAccountAdmin(doc: Doc, table: string): AccountAdmin {
     },
 
     async revokeAllAccess(userId) {
+      await endSessions(doc, table, userId);
       for (const key of await listKeys(userId)) {
         await dropLookUp(userId, key.keyHash);
         await doc.send(new DeleteCommand({ TableName: table, Key: accountKeys.userKey(userId, key.keyId) }));
@@ -255,6 +270,7 @@ export function dynamoAccountAdmin(doc: Doc, table: string): AccountAdmin {
         ConsistentRead: true,
       });
       for (const item of items) if (item.keyHash) await dropLookUp(userId, item.keyHash);
+      await deleteAuthItems(doc, table, userId, user?.email ?? null);
       if (user) {
         await doc
           .send(new DeleteCommand({ TableName: table, Key: accountKeys.username(user.username), ConditionExpression: "userId = :u", ExpressionAttributeValues: { ":u": userId } }))

@@ -1,5 +1,5 @@
 /**
- * Sign-in configuration from the Worker's vars and secrets. Everything is optional but the
+ * Sign-in configuration from the platform's variables (Worker vars and secrets, Lambda environment). Everything is optional but the
  * secret and the public URL: a provider without its client id and secret is simply not
  * offered (the sign-in page hides it), never half-configured.
  *
@@ -12,6 +12,7 @@
  * | AMAZON_CLIENT_ID / AMAZON_CLIENT_SECRET | Login with Amazon (Better Auth's generic OAuth plugin) |
  * | OIDC_ISSUER / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET / OIDC_NAME | any OpenID Connect provider (discovery at the issuer) |
  * | RESEND_API_KEY / EMAIL_FROM | sends sign-in links through Resend's HTTP API |
+ * | EMAIL_SENDER = "ses" / EMAIL_FROM | AWS: sends sign-in links through Amazon SES from EMAIL_FROM (template.yaml sets both) |
  * | KODO_LOCAL_OUTBOX = "1" | local development: sign-in links are printed and shown at /dev/outbox instead of mailed |
  * | TRUSTED_ORIGINS | more origins (comma-separated) allowed to make signed-in writes |
  * | AUTH_RATE_LIMIT = "on" / "off" | sign-in rate limits (README): on by default when BETTER_AUTH_URL is https, off on plain http (local) |
@@ -33,7 +34,7 @@ export interface AuthConfig {
   facebook: OAuthClient | null;
   amazon: OAuthClient | null;
   oidc: (OAuthClient & { issuer: string; name: string }) | null;
-  email: { kind: "resend"; apiKey: string; from: string } | { kind: "outbox" } | null;
+  email: { kind: "resend"; apiKey: string; from: string } | { kind: "ses"; from: string } | { kind: "outbox" } | null;
   rateLimit: { enabled: boolean; windowSeconds: number | null };
 }
 
@@ -90,7 +91,14 @@ export function readAuthConfig(env: object): AuthConfig | null {
     facebook: client(vars, "FACEBOOK"),
     amazon: client(vars, "AMAZON"),
     oidc: oidcClient && issuer ? { ...oidcClient, issuer: issuer.replace(/\/+$/, ""), name: str(vars, "OIDC_NAME") ?? "Single sign-on" } : null,
-    email: resendKey && from ? { kind: "resend", apiKey: resendKey, from } : str(vars, "KODO_LOCAL_OUTBOX") === "1" ? { kind: "outbox" } : null,
+    email:
+      resendKey && from
+        ? { kind: "resend", apiKey: resendKey, from }
+        : str(vars, "EMAIL_SENDER") === "ses" && from
+          ? { kind: "ses", from }
+          : str(vars, "KODO_LOCAL_OUTBOX") === "1"
+            ? { kind: "outbox" }
+            : null,
     // Local http setups are one address signing in over and over (npm start, the e2e suites).
     rateLimit: {
       enabled: limit === "on" ? true : limit === "off" ? false : baseUrl.startsWith("https:"),

@@ -6,8 +6,8 @@
  * they cannot collide with Kodo's.
  */
 import { openAPI } from "better-auth/plugins";
-import type { OpenApiSource } from "@kodo/core/http";
-import { makeAuth } from "./better-auth.ts";
+import type { OpenApiSource } from "../http/openapi.ts";
+import { makeKodoAuth } from "./better-auth.ts";
 import { isAllowedAuthEndpoint } from "./endpoints.ts";
 import type { AuthConfig } from "./config.ts";
 
@@ -30,7 +30,15 @@ export const betterAuthOpenApi: OpenApiSource = {
       rateLimit: { enabled: false, windowSeconds: null },
     };
     // No database is touched: the description is built from the endpoint definitions.
-    const auth = makeAuth({ DB: undefined as unknown as D1Database }, cfg, [openAPI({ disableDefaultReference: true })]);
+    const platform = {
+      database: undefined,
+      rateLimitStorage: null,
+      sender: { send: async () => {} },
+      usernameTaken: async () => false,
+      ipAddressHeaders: [],
+      verificationCleanup: false,
+    };
+    const auth = makeKodoAuth(platform, cfg, [openAPI({ disableDefaultReference: true })]);
     const api = auth.api as unknown as { generateOpenAPISchema(): Promise<{ paths: Record<string, Record<string, { tags?: string[] }>>; components?: { schemas?: Record<string, unknown> } }> };
     const schema = await api.generateOpenAPISchema();
     const names = Object.keys(schema.components?.schemas ?? {});
@@ -49,7 +57,7 @@ export const betterAuthOpenApi: OpenApiSource = {
     return {
       paths: paths as never,
       components: { schemas: schemas as never },
-      tags: [{ name: TAG, description: "Sign-in endpoints (OAuth redirects and callbacks, email links, sign-out, session), served by Better Auth on Cloudflare. The dashboard uses them; API clients use API keys instead." }],
+      tags: [{ name: TAG, description: "Sign-in endpoints (OAuth redirects and callbacks, email links, sign-out, session), served by Better Auth on every platform. The dashboard uses them; API clients use API keys instead." }],
     };
   },
 };
