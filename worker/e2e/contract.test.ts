@@ -1,16 +1,20 @@
 /**
  * The black-box API contract (core/contract) against the Cloudflare build: `wrangler dev` on
- * workerd with local D1 and Durable Objects, users created straight in local D1. The same
- * suite runs against the AWS build in sam/test/contract.test.ts.
+ * workerd with local D1 and Durable Objects, users created straight in local D1, sign-in with
+ * the local outbox and a real OIDC provider on loopback. The same suite runs against the AWS
+ * build in sam/test/contract.test.ts.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
 import { defineApiContract, type ContractTarget } from "../../core/contract/api-contract.ts";
+import { startOidcProvider, type TestOidcProvider } from "../../core/contract/oidc-provider.ts";
 import { applyMigrations, ensureUser, ensureUsers, freePort, startWorker } from "../../scripts/local-worker.mjs";
+import { persistedRows } from "./site-stack.ts";
 
 let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+let oidc: TestOidcProvider | undefined;
 let persistTo: string;
 let target: ContractTarget;
 let counter = 0;
@@ -22,9 +26,20 @@ beforeAll(async () => {
   await applyMigrations(persistTo);
   const pool = Array.from({ length: 40 }, newUser);
   await ensureUsers(persistTo, pool);
-  worker = await startWorker({ port: await freePort(), persistTo, migrate: false });
+  oidc = await startOidcProvider();
+  const port = await freePort();
+  worker = await startWorker({
+    port,
+    persistTo,
+    migrate: false,
+    vars: { BETTER_AUTH_SECRET: "contract-secret-0123456789abcdef0123456789abcdef", BETTER_AUTH_URL: `http://127.0.0.1:${port}`, KODO_LOCAL_OUTBOX: "1", ...oidc.vars },
+  });
+  const provider = oidc;
   target = {
     baseUrl: worker.url,
+    signIn: { oidc: provider },
+    // Every row of D1 and of every Durable Object, read from their SQLite files.
+    storedRecords: async () => (await persistedRows(persistTo)).map((r) => r.row),
     async createUser() {
       const pooled = pool.shift();
       if (pooled) return { key: pooled.key };
@@ -37,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
+  await oidc?.stop();
   if (persistTo) rmSync(persistTo, { recursive: true, force: true });
 });
 
