@@ -20,6 +20,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { ROOT, freePort, startKodo } from "../scripts/local-worker.mjs";
+import { median, rng, round as roundTo } from "./lib/stats.ts";
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 60);
 const BEATS_PER_DAY = Number(process.env.BENCH_BEATS_PER_DAY ?? 300);
@@ -28,17 +29,6 @@ const TIME_ZONE = "Europe/Berlin";
 const RANGE = "last_30_days";
 const UA = "wakatime/v1.90.0 (linux-6.1-x86_64) go1.22 vscode/1.95.0 vscode-wakatime/24.6.0";
 const SECRET = "bench-secret-0123456789abcdef0123456789abcdef";
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** DAYS days of activity up to a minute ago: blocks of heartbeats every 20-60 s in five projects. */
 function seed(now) {
@@ -128,11 +118,7 @@ async function timed(url, headers) {
   return { ms, body };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const round = (x) => Math.round(x * 10) / 10;
+const round = (x) => roundTo(x, 1);
 
 const scratch = await mkdtemp(path.join(os.tmpdir(), "kodo-bench-dash-aws-"));
 const stops = [];

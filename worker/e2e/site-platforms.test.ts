@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { TARGETS, gotoReady, signInByEmail, startStack, type Stack } from "./site-stack.ts";
+import { TARGETS, asUser as asPage, gotoReady, signInByEmail, startStack, type Stack } from "./site-stack.ts";
 import { USER_AGENTS, expectedSeconds, localDay, localMidnight, postSeed, seedActivity, shiftDay, type SeedBeat } from "./dashboard-seed.ts";
 
 const TIME_ZONE = "America/New_York";
@@ -33,17 +33,7 @@ describe.each(TARGETS)("the dashboard on %s", (target) => {
     await stack?.close();
   });
 
-  /** The API from the signed-in page (its cookie and CSRF token), as the dashboard's own scripts call it. */
-  const asUser = <T>(method: string, apiPath: string, body?: unknown): Promise<T> =>
-    page.evaluate(
-      async ({ method, apiPath, body }) => {
-        const account = await (await fetch("/api/kodo/account")).json();
-        const res = await fetch(apiPath, { method, headers: { "content-type": "application/json", "x-csrf-token": account.csrf_token }, body: body === undefined ? undefined : JSON.stringify(body) });
-        if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
-        return res.json();
-      },
-      { method, apiPath, body },
-    ) as Promise<T>;
+  const asUser = <T>(method: string, apiPath: string, body?: unknown): Promise<T> => asPage<T>(page, method, apiPath, body);
   const shown = async (testId: string) => Number(await page.getByTestId(testId).getAttribute("data-seconds"));
   const start = (day: string) => localMidnight(day, TIME_ZONE);
 

@@ -231,6 +231,19 @@ export async function gotoReady(page: Page, url: string): Promise<void> {
   await page.waitForSelector("html[data-hydrated]", { state: "attached" });
 }
 
+/** Calls the API from a signed-in page (its cookie, its CSRF token), as the dashboard's own scripts do. */
+export function asUser<T>(page: Page, method: string, apiPath: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ method, apiPath, body }) => {
+      const account = await (await fetch("/api/kodo/account")).json();
+      const res = await fetch(apiPath, { method, headers: { "content-type": "application/json", "x-csrf-token": account.csrf_token }, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+    { method, apiPath, body },
+  ) as Promise<T>;
+}
+
 /** Signs in through the email link read from the local outbox page; returns the page. */
 export async function signInByEmail(stack: Stack, context: BrowserContext, email: string): Promise<Page> {
   const page = await context.newPage();
