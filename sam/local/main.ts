@@ -9,7 +9,7 @@
  *   KODO_BUILD_DIR        where the Lambda bundle is written (default sam/.build/local)
  *   KODO_LOG=1            log each request
  *   BETTER_AUTH_URL, OIDC_ISSUER, GOOGLE_CLIENT_ID, ...  sign-in settings (core/src/auth/config.ts);
- *                         by default sign-in links go to the local outbox, on this server's URL
+ *                         by default sign-in links go to the local outbox, on the dashboard's URL (the API's with KODO_SITE=0)
  */
 import { startLocalRunner } from "./runner.ts";
 
