@@ -147,7 +147,7 @@ export interface SignedInSession {
   expiresAt: string;
 }
 
-/** Resolves sign-in cookies (Better Auth on Cloudflare). */
+/** Resolves sign-in cookies (Better Auth, core/src/auth/sessions.ts: on D1 and on DynamoDB). */
 export interface SessionResolver {
   /** The live session the request's cookies carry, or null (none, expired, revoked). */
   resolve(headers: Headers): Promise<SignedInSession | null>;
