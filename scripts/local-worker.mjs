@@ -150,7 +150,12 @@ export async function freePort() {
 // ---- the dashboard (site/) beside the worker -------------------------------------------
 
 const SITE = path.join(ROOT, "site");
-const SITE_OUTPUT = path.join(SITE, ".svelte-kit", "cloudflare", "_worker.js");
+/** One file the build of each target writes last-ish (site/svelte.config.js picks the adapter). */
+const SITE_OUTPUT = {
+  cloudflare: path.join(SITE, ".svelte-kit", "cloudflare", "_worker.js"),
+  aws: path.join(SITE, "build-aws", "server", "lambda-manifest.js"),
+};
+const SITE_BUILD_SCRIPT = { cloudflare: "build", aws: "build:aws" };
 
 async function newestMtime(dir) {
   const { readdir, stat } = await import("node:fs/promises");
@@ -162,25 +167,27 @@ async function newestMtime(dir) {
   return newest;
 }
 
-async function siteIsFresh() {
+async function siteIsFresh(target) {
   const { existsSync, statSync } = await import("node:fs");
-  if (!existsSync(SITE_OUTPUT)) return false;
-  const built = statSync(SITE_OUTPUT).mtimeMs;
+  if (!existsSync(SITE_OUTPUT[target])) return false;
+  const built = statSync(SITE_OUTPUT[target]).mtimeMs;
   const sources = Math.max(
     await newestMtime(path.join(SITE, "src")),
     await newestMtime(path.join(SITE, "static")),
+    await newestMtime(path.join(SITE, "adapters")),
     ...["svelte.config.js", "vite.config.ts", "wrangler.toml", "package.json"].map((f) => statSync(path.join(SITE, f)).mtimeMs),
   );
   return built > sources;
 }
 
 /**
- * Builds the SvelteKit site (`npm run build -w site`) when its output is missing or older than
- * its sources. Builds of one working tree take turns (a lock directory): two at once would
- * write the same .svelte-kit folder.
+ * Builds the SvelteKit site for `target` ("cloudflare": `npm run build -w site`, "aws":
+ * `npm run build:aws -w site`) when its output is missing or older than its sources. Builds of
+ * one working tree take turns (a lock directory): two at once would write the same .svelte-kit
+ * folder, whichever their target.
  */
-export async function ensureSiteBuilt({ log = false } = {}) {
-  if (await siteIsFresh()) return false;
+export async function ensureSiteBuilt({ log = false, target = "cloudflare" } = {}) {
+  if (await siteIsFresh(target)) return false;
   const { mkdirSync, rmSync, statSync } = await import("node:fs");
   const lock = path.join(SITE, ".svelte-kit-build.lock");
   const deadline = Date.now() + 300_000;
@@ -199,12 +206,12 @@ export async function ensureSiteBuilt({ log = false } = {}) {
     }
   }
   try {
-    if (await siteIsFresh()) return false; // built by whoever held the lock
+    if (await siteIsFresh(target)) return false; // built by whoever held the lock
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    await run(npm, ["run", "build", "-w", "site"], { cwd: ROOT, env: { ...QUIET_ENV, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` }, maxBuffer: 64 * 1024 * 1024 }).catch((err) => {
+    await run(npm, ["run", SITE_BUILD_SCRIPT[target], "-w", "site"], { cwd: ROOT, env: { ...QUIET_ENV, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` }, maxBuffer: 64 * 1024 * 1024 }).catch((err) => {
       throw new Error(`building the site failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
     });
-    if (log) process.stderr.write("site built\n");
+    if (log) process.stderr.write(`site built (${target})\n`);
     return true;
   } finally {
     rmSync(lock, { recursive: true, force: true });

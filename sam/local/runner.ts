@@ -5,6 +5,8 @@ import path from "node:path";
 import { documentClient } from "../src/dynamo/client.ts";
 import { dynamoAccounts } from "../src/dynamo/accounts.ts";
 import { bundleHandler, importHandler } from "../tools/bundle.ts";
+import { bundleSite } from "../tools/bundle-site.ts";
+import { CLIENT_IP_HEADER, EDGE_TOKEN_HEADER, FORWARDED_HOST_HEADER } from "../src/edge.ts";
 import { SAM_DIR, loadTemplate, localEnvironment } from "../tools/template.ts";
 import { createTablesFromTemplate, localClient, startDynalite, type LocalDynamo } from "./dynamo.ts";
 import { serveLambda, type LambdaHandler, type LocalApi } from "./server.ts";
@@ -39,13 +41,21 @@ export interface LocalRunnerOptions {
   keyFile?: string;
   /** Where the Lambda bundle is written. */
   buildDir?: string;
+  /**
+   * Also serve the dashboard (the site function, built for AWS) on its own port (0: a free
+   * one), in front of both functions as the HTTP API and CloudFront are on AWS. null: API only.
+   */
+  sitePort?: number | null;
   /** Where the local sign-in secret is kept (made on first run). */
   secretFile?: string;
   log?: boolean;
 }
 
 export interface LocalRunner {
+  /** The API function alone (what `npm run sam:local` prints as "Kodo API"). */
   url: string;
+  /** The dashboard and, on the same origin, the API (/api/*): null without `sitePort`. */
+  siteUrl: string | null;
   dynamoEndpoint: string;
   /** The function's environment as the runner set it (table names, ...). */
   env: Record<string, string>;
@@ -69,8 +79,10 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   await createTablesFromTemplate(client, template);
   client.destroy();
 
-  // The URL must be known before the function starts (sign-in's BETTER_AUTH_URL defaults to it).
+  // The URLs must be known before the function starts (sign-in's BETTER_AUTH_URL defaults to
+  // the dashboard's, or the API's without one, as with `npm start`).
   const port = options.port || (await freePort());
+  const sitePort = options.sitePort === undefined || options.sitePort === null ? null : options.sitePort || (await freePort());
   // The function reads its configuration from the environment at start-up, as on Lambda. Sign-in
   // is on, as with `npm start`: a local secret, this server's URL, links in the local outbox
   // (printed, and listed at /api/kodo/dev/outbox). Variables set by the caller win (BETTER_AUTH_URL
@@ -81,8 +93,10 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
     DYNAMODB_ENDPOINT: endpoint,
     OWNER_API_KEY_HASH: "",
     BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET || localSecret(options.secretFile ?? path.join(ROOT, ".kodo", "sam-auth-secret")),
-    BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || `http://127.0.0.1:${port}`,
+    BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || `http://127.0.0.1:${sitePort ?? port}`,
     KODO_LOCAL_OUTBOX: process.env.KODO_LOCAL_OUTBOX || "1",
+    // What CloudFront adds to each request it sends on (template.yaml): made per run here.
+    KODO_EDGE_TOKEN: randomUUID(),
   };
   Object.assign(process.env, env);
 
@@ -99,23 +113,49 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   });
   doc.destroy();
 
-  const bundle = await bundleHandler(options.buildDir ?? path.join(SAM_DIR, ".build", "local"), template);
+  const buildDir = options.buildDir ?? path.join(SAM_DIR, ".build", "local");
+  const bundle = await bundleHandler(buildDir, template);
   const handler = await importHandler<LambdaHandler>(bundle);
-  let api: LocalApi;
+  const servers: LocalApi[] = [];
   try {
-    api = await serveLambda(handler, { port, log: options.log ?? false });
+    const api = await serveLambda(handler, { port, log: options.log ?? false });
+    servers.push(api);
+    if (sitePort !== null) {
+      // The site function reads its configuration at start-up: http locally, and its API is
+      // the API server above (on AWS: https, and the HTTP API the request came through).
+      Object.assign(process.env, { SITE_PROTOCOL: "http", KODO_API_ORIGIN: api.url });
+      const site = await importHandler<LambdaHandler>(await bundleSite(path.join(buildDir, "site"), template));
+      servers.push(await serveLambda(edge(handler, site), { port: sitePort, log: options.log ?? false }));
+    }
   } catch (err) {
+    await Promise.all(servers.map((s) => s.close()));
     await dynamo?.close();
     throw err;
   }
   return {
-    url: api.url,
+    url: servers[0]!.url,
+    siteUrl: servers[1]?.url ?? null,
     dynamoEndpoint: endpoint,
     env,
     devKey,
     close: async () => {
-      await api.close();
+      await Promise.all(servers.map((s) => s.close()));
       await dynamo?.close();
     },
+  };
+}
+
+/**
+ * What sits in front of the two functions on AWS, played locally: CloudFront's viewer-request
+ * function (template.yaml ViewerHeaders: the viewer's host and address, set over whatever the
+ * client sent), the edge token CloudFront adds (src/edge.ts) and the HTTP API's routes (/api/{proxy+} to the API function, everything else
+ * to the site function).
+ */
+export function edge(api: LambdaHandler, site: LambdaHandler, edgeToken = process.env.KODO_EDGE_TOKEN ?? ""): LambdaHandler {
+  return (event, context) => {
+    event.headers[FORWARDED_HOST_HEADER] = event.headers.host ?? event.requestContext.domainName;
+    event.headers[CLIENT_IP_HEADER] = event.requestContext.http.sourceIp;
+    event.headers[EDGE_TOKEN_HEADER] = edgeToken;
+    return (/^\/api\/./.test(event.rawPath) ? api : site)(event, context);
   };
 }

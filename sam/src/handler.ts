@@ -8,7 +8,7 @@ import { handle } from "hono/aws-lambda";
 import { addOpenApiSource, createApi } from "@kodo/core/http";
 import { authRoutes, betterAuthOpenApi } from "@kodo/core/auth";
 import { portsFromEnv } from "./ports.ts";
-import { CLIENT_IP_HEADER } from "./auth/better-auth.ts";
+import { CLIENT_IP_HEADER, EDGE_TOKEN_HEADER, caller } from "./edge.ts";
 
 const { ports, auth, ready } = portsFromEnv(process.env);
 const app = createApi({ ports: () => ports });
@@ -32,11 +32,17 @@ export async function handler(event: Event, context: LambdaContext): Promise<Res
   return serve(withClientIp(event), context);
 }
 
-/** The caller's address as API Gateway saw it; whatever the client put in the header is dropped. */
+/**
+ * The caller's address: the viewer's as CloudFront or the site function vouched for it (edge.ts),
+ * else as API Gateway saw it; whatever else the client put in the header is dropped, and so is
+ * the edge token (route code never sees it).
+ */
 function withClientIp(event: Event): Event {
-  const headers = { ...(event.headers ?? {}) };
+  const headers = { ...(event.headers ?? {}) } as Record<string, string | undefined>;
+  const sourceIp = "requestContext" in event ? ((event.requestContext as { http?: { sourceIp?: string } }).http?.sourceIp ?? "") : "";
+  const { clientIp } = caller(headers, sourceIp, process.env.KODO_EDGE_TOKEN);
   delete headers[CLIENT_IP_HEADER];
-  const sourceIp = "requestContext" in event ? (event.requestContext as { http?: { sourceIp?: string } }).http?.sourceIp : undefined;
-  if (sourceIp) headers[CLIENT_IP_HEADER] = sourceIp;
+  delete headers[EDGE_TOKEN_HEADER];
+  if (clientIp) headers[CLIENT_IP_HEADER] = clientIp;
   return { ...event, headers } as Event;
 }

@@ -1,4 +1,5 @@
 import type { Ports } from "@kodo/core";
+import { memoryEdgeCache } from "@kodo/core/badge";
 import { betterAuthSessions } from "@kodo/core/auth";
 import { documentClient } from "./dynamo/client.ts";
 import { dynamoAccounts } from "./dynamo/accounts.ts";
@@ -74,6 +75,10 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     // Sign-in sessions (Better Auth on DynamoDB): key management and deletion need one.
     ...(auth ? { sessions: betterAuthSessions(auth.cfg, auth.made, (userId) => accountAdmin.findUser(userId)) } : {}),
     outbound: lambdaOutbound(env),
+    // Public reads (badges, activity map, public stats) are kept per Lambda container under the
+    // user's cache generation, which sharing changes and deletion bump: the origin-side cache
+    // CloudFront cannot be (template.yaml PublicReadsCachePolicy, README "Decisions").
+    edgeCache: memoryEdgeCache({ now: () => Date.now() / 1000 }),
   };
 
   let startup: Promise<void> | null = null;

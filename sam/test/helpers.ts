@@ -83,6 +83,7 @@ export async function startRunner(dynamoEndpoint: string, vars: Record<string, s
     env: {
       ...process.env,
       KODO_PORT: "0",
+      KODO_SITE: "0",
       KODO_DYNAMO_ENDPOINT: dynamoEndpoint,
       KODO_KEY_FILE: path.join(scratch, "local-api-key"),
       KODO_BUILD_DIR: path.join(scratch, "build"),

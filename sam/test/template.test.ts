@@ -10,6 +10,10 @@ import { yamlParse } from "yaml-cfn";
 import type { SpecDatabase } from "@aws-cdk/service-spec-types";
 import { checkTemplate, loadSpec, type Problem } from "../tools/check-template.ts";
 import { SAM_DIR, TEMPLATE_PATH, loadTemplate, type Template } from "../tools/template.ts";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { edge } from "../local/runner.ts";
+import { toApiGatewayV2Event } from "../local/event.ts";
+import { CLIENT_IP_HEADER, EDGE_TOKEN_HEADER } from "../src/edge.ts";
 
 let spec: SpecDatabase;
 beforeAll(async () => {
@@ -75,6 +79,56 @@ describe("template.yaml", () => {
     expect([...dynamo.Action].sort()).toEqual([...used].filter((a) => a.startsWith("dynamodb:")).sort());
     expect(ses.Action).toEqual([...used].filter((a) => a.startsWith("ses:")));
   });
+
+  it("serves the dashboard from its own function with no permissions beyond its logs, /api/* from the API function", () => {
+    const t = loadTemplate();
+    const site = props(t, "SiteFunction");
+    expect(t.Resources.SiteFunction!.Metadata).toEqual({ BuildMethod: "makefile" });
+    expect(readFileSync(path.join(SAM_DIR, "Makefile"), "utf8")).toMatch(/^build-SiteFunction:\n\tnpm run build:site -- "\$\(ARTIFACTS_DIR\)"$/m);
+    expect(site.Policies).toBeUndefined();
+    expect(site.Role).toBeUndefined();
+    expect(site.Events.Site).toEqual({ Type: "HttpApi", Properties: expect.objectContaining({ ApiId: { Ref: "HttpApi" }, PayloadFormatVersion: "2.0" }) });
+    expect(site.Events.Site.Properties.Path).toBeUndefined(); // the HTTP API's $default route
+    expect(props(t, "ApiFunction").Events.Api.Properties).toMatchObject({ Path: "/api/{proxy+}", Method: "ANY" });
+  });
+
+  it("puts CloudFront in front of both, keeping public reads only as long as the answer allows (no-cache: not at all)", () => {
+    const t = loadTemplate();
+    const config = props(t, "Distribution").DistributionConfig;
+    expect(config.Origins).toHaveLength(1);
+    expect(config.Origins[0].DomainName).toEqual({ "Fn::Sub": "${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}" });
+    const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+    expect(config.DefaultCacheBehavior.CachePolicyId).toBe(CACHING_DISABLED);
+    const byPath = Object.fromEntries((config.CacheBehaviors as any[]).map((b) => [b.PathPattern, b]));
+    expect(Object.keys(byPath).sort()).toEqual(["/_app/immutable/*", "/api/activity/*", "/api/badge/*", "/api/public/*"]);
+    for (const p of ["/api/activity/*", "/api/badge/*", "/api/public/*"]) {
+      expect(byPath[p].CachePolicyId, p).toEqual({ Ref: "PublicReadsCachePolicy" });
+      expect(byPath[p].AllowedMethods, p).toEqual(["GET", "HEAD", "OPTIONS"]);
+    }
+    // MinTTL above 0 would make CloudFront keep answers despite no-cache (a deleted user's badge).
+    const policy = props(t, "PublicReadsCachePolicy").CachePolicyConfig;
+    expect(policy).toMatchObject({ MinTTL: 0, DefaultTTL: 0 });
+    expect(policy.ParametersInCacheKeyAndForwardedToOrigin.CookiesConfig).toEqual({ CookieBehavior: "none" });
+    // Error answers are not kept either (CloudFront's default is 10 s).
+    for (const e of config.CustomErrorResponses) expect(e.ErrorCachingMinTTL).toBe(0);
+    for (const b of [config.DefaultCacheBehavior, ...config.CacheBehaviors]) expect(b.TargetOriginId).toBe("HttpApi");
+  });
+
+  it("runs CloudFront's viewer function as the local runner's edge does: the viewer's host and address, over what the client sent", async () => {
+    const code = props(loadTemplate(), "ViewerHeaders").FunctionCode as string;
+    const cloudfront = new Function(`${code}\nreturn handler;`)() as (e: unknown) => { headers: Record<string, { value: string }> };
+    const out = cloudfront({ viewer: { ip: "203.0.113.9" }, request: { headers: { host: { value: "kodo.example" }, "x-forwarded-host": { value: "evil.example" }, "x-kodo-client-ip": { value: "1.2.3.4" } } } });
+    expect(out.headers["x-forwarded-host"]).toEqual({ value: "kodo.example" });
+    expect(out.headers["x-kodo-client-ip"]).toEqual({ value: "203.0.113.9" });
+
+    const seen: Record<string, string | undefined>[] = [];
+    const fn = (name: string) => async (event: APIGatewayProxyEventV2) => (seen.push({ fn: name, host: event.headers["x-forwarded-host"], ip: event.headers[CLIENT_IP_HEADER], token: event.headers[EDGE_TOKEN_HEADER] }), { statusCode: 200 });
+    const local = edge(fn("api"), fn("site"), "local-edge-token-0123");
+    const event = (rawPath: string) => toApiGatewayV2Event({ method: "GET", url: rawPath, headers: { host: "kodo.example", "x-forwarded-host": "evil.example", [CLIENT_IP_HEADER]: "1.2.3.4" }, body: Buffer.alloc(0), sourceIp: "203.0.113.9", host: "kodo.example" });
+    for (const p of ["/api/v1/users/current", "/api/badge/a/today.svg", "/", "/dashboard", "/api", "/apiary"]) await local(event(p), {} as never);
+    expect(seen.map((s) => s.fn)).toEqual(["api", "api", "site", "site", "site", "site"]);
+    for (const s of seen) expect(s).toMatchObject({ host: "kodo.example", ip: "203.0.113.9", token: "local-edge-token-0123" });
+  });
 });
 
 describe("the check catches broken templates", () => {
@@ -96,6 +150,9 @@ describe("the check catches broken templates", () => {
     ["a default outside AllowedValues", (t) => (t.Parameters!.LogRetentionDays!.Default = 31), /Default "31" is not among AllowedValues/],
     ["key attributes out of step with AttributeDefinitions", (t) => props(t, "ActivityTable").AttributeDefinitions.push({ AttributeName: "gsi1pk", AttributeType: "S" }), /attribute "gsi1pk" is defined but used by no key schema/],
     ["a SAM resource without the transform", (t) => delete t.Transform, /AWS::Serverless resources need "Transform: AWS::Serverless-2016-10-31"/],
+    ["an unknown CloudFront cache behaviour property", (t) => (props(t, "Distribution").DistributionConfig.CacheBehaviors[1].PathPatern = "/api/x/*"), /CacheBehaviors\[1\]\.PathPatern: unknown property/],
+    ["a cache policy without its TTLs", (t) => delete props(t, "PublicReadsCachePolicy").CachePolicyConfig.MinTTL, /CachePolicyConfig: missing required property "MinTTL"/],
+    ["a Fn::GetAtt on an unknown CloudFront Function attribute", (t) => (props(t, "Distribution").DistributionConfig.DefaultCacheBehavior.FunctionAssociations[0].FunctionARN = { "Fn::GetAtt": ["ViewerHeaders", "FunctionArn"] }), /"ViewerHeaders" \(AWS::CloudFront::Function\) has no attribute "FunctionArn"/],
     ["an unknown Globals property", (t) => (t.Globals!.Function!.Runtme = "nodejs22.x"), /Globals\.Function\.Runtme: unknown property/],
   ];
   for (const [name, breakIt, expected] of cases) {

@@ -31,11 +31,11 @@ export function resourcesOfType(template: Template, type: string): [string, Reso
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }
 
-/** The one Lambda function of the stack (the API). */
-export function apiFunction(template: Template): [string, Resource] {
-  const fns = resourcesOfType(template, "AWS::Serverless::Function");
-  if (fns.length !== 1) throw new Error(`expected one AWS::Serverless::Function in the template, found ${fns.length}`);
-  return fns[0]!;
+/** A Lambda function of the stack by logical id: the API (ApiFunction) by default. */
+export function apiFunction(template: Template, name = "ApiFunction"): [string, Resource] {
+  const fn = template.Resources[name];
+  if (fn?.Type !== "AWS::Serverless::Function") throw new Error(`expected an AWS::Serverless::Function ${name} in the template`);
+  return [name, fn];
 }
 
 /**

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../../scripts/local-worker.mjs";
-import { gotoReady, signInByEmail, startStack, type Stack } from "./site-stack.ts";
+import { asUser as asPage, gotoReady, signInByEmail, startStack, type Stack } from "./site-stack.ts";
 import { expectedSeconds, localDay, localMidnight, postSeed, seedActivity, shiftDay, type SeedBeat } from "./dashboard-seed.ts";
 
 const TIME_ZONE = "Europe/Berlin";
@@ -24,17 +24,7 @@ let beats: SeedBeat[];
 let today: string;
 
 /** Calls the API from the signed-in page (its cookie, its CSRF token), as the dashboard's forms do. */
-async function asUser<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ method, apiPath, body }) => {
-      const account = await (await fetch("/api/kodo/account")).json();
-      const res = await fetch(apiPath, { method, headers: { "content-type": "application/json", "x-csrf-token": account.csrf_token }, body: body === undefined ? undefined : JSON.stringify(body) });
-      if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
-    { method, apiPath, body },
-  ) as Promise<T>;
-}
+const asUser = <T>(method: string, apiPath: string, body?: unknown): Promise<T> => asPage<T>(page, method, apiPath, body);
 
 /** The total the page shows (seconds, from the stat's data attribute) once the page has settled. */
 async function shownTotal(testId = "total"): Promise<number> {

@@ -1,16 +1,29 @@
 /**
- * The whole local stack for browser tests: the API worker and the dashboard (two wrangler dev
- * processes, scripts/local-worker.mjs startKodo), a real OpenID Connect server
- * (oauth2-mock-server) on loopback standing in for Google/Facebook/Amazon, and Debian's
- * chromium driven by Playwright. One stack per test file.
+ * The whole local stack for browser tests, on either platform: the API and the dashboard
+ * (`cloudflare`: two wrangler dev processes, scripts/local-worker.mjs startKodo, as `npm start`;
+ * `aws`: `npm run sam:local`'s entry, the two Lambda bundles behind the local HTTP API on
+ * dynalite), a real OpenID Connect server (oauth2-mock-server) on loopback standing in for
+ * Google/Facebook/Amazon, and Debian's chromium driven by Playwright. One stack per test file
+ * (or per target of a file that runs on both).
  */
+import { spawn } from "node:child_process";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { OAuth2Server } from "oauth2-mock-server";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { freePort, startKodo } from "../../scripts/local-worker.mjs";
+import { DynamoDBClient, ListTablesCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { ROOT, freePort, startKodo } from "../../scripts/local-worker.mjs";
+
+/** Where the stack runs: `npm start`'s Cloudflare stand-in or `npm run sam:local`'s AWS one. */
+export type Target = "cloudflare" | "aws";
+
+/** The targets a file that runs on both should run on (KODO_E2E_TARGETS=cloudflare,aws by default). */
+export const TARGETS: Target[] = (process.env.KODO_E2E_TARGETS ?? "cloudflare,aws").split(",").map((t) => {
+  if (t !== "cloudflare" && t !== "aws") throw new Error(`KODO_E2E_TARGETS: unknown target ${t}`);
+  return t;
+});
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
@@ -22,6 +35,7 @@ export interface Identity {
 }
 
 export interface Stack {
+  target: Target;
   siteUrl: string;
   apiUrl: string;
   issuerUrl: string;
@@ -35,9 +49,23 @@ export interface Stack {
   close(): Promise<void>;
   /** Worker output (for failures). */
   logs(): string;
+  /**
+   * Everything the stack stored (D1 and Durable Object rows; DynamoDB items), lower-cased, that
+   * contains one of `needles` (lower-cased too): to look for traces of a user.
+   */
+  traces(needles: string[]): Promise<string[]>;
 }
 
-export async function startStack(vars: Record<string, string> = {}): Promise<Stack> {
+interface Platform {
+  siteUrl: string;
+  apiUrl: string;
+  persistTo: string;
+  logs(): string;
+  stop(): Promise<unknown>;
+  traces(needles: string[]): Promise<string[]>;
+}
+
+export async function startStack(vars: Record<string, string> = {}, target: Target = "cloudflare"): Promise<Stack> {
   const persistTo = await mkdtemp(path.join(os.tmpdir(), "kodo-site-e2e-"));
   const oauth = new OAuth2Server();
   await oauth.issuer.keys.generate("RS256");
@@ -53,22 +81,16 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
     userInfo.body = { sub: stack.identity.sub, email: stack.identity.email, email_verified: true, name: stack.identity.name };
   });
 
-  const apiPort = await freePort();
-  const sitePort = await freePort();
-  const kodo = await startKodo({
-    apiPort,
-    sitePort,
-    persistTo,
-    vars: {
-      BETTER_AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
-      KODO_LOCAL_OUTBOX: "1",
-      OIDC_ISSUER: issuerUrl,
-      OIDC_CLIENT_ID: "kodo-e2e",
-      OIDC_CLIENT_SECRET: "kodo-e2e-secret",
-      OIDC_NAME: "Test SSO",
-      ...vars,
-    },
-  }).catch(async (err) => {
+  const allVars = {
+    BETTER_AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789abcdef",
+    KODO_LOCAL_OUTBOX: "1",
+    OIDC_ISSUER: issuerUrl,
+    OIDC_CLIENT_ID: "kodo-e2e",
+    OIDC_CLIENT_SECRET: "kodo-e2e-secret",
+    OIDC_NAME: "Test SSO",
+    ...vars,
+  };
+  const kodo = await (target === "aws" ? startSamLocal(persistTo, allVars) : startCloudflare(persistTo, allVars)).catch(async (err) => {
     await oauth.stop();
     await rm(persistTo, { recursive: true, force: true });
     throw err;
@@ -81,13 +103,15 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
   });
 
   return Object.assign(stack, {
-    siteUrl: kodo.site.url,
-    apiUrl: kodo.api.url,
+    target,
+    siteUrl: kodo.siteUrl,
+    apiUrl: kodo.apiUrl,
     issuerUrl,
     persistTo,
     browser,
     newContext: () => browser.newContext({ acceptDownloads: true }),
-    logs: () => `--- api ---\n${kodo.api.output().slice(-4000)}\n--- site ---\n${kodo.site.output().slice(-2000)}`,
+    logs: kodo.logs,
+    traces: kodo.traces,
     async close() {
       await browser.close().catch(() => {});
       await kodo.stop();
@@ -97,10 +121,127 @@ export async function startStack(vars: Record<string, string> = {}): Promise<Sta
   });
 }
 
+/** `npm start`'s stack: the worker and the site as two `wrangler dev` processes. */
+async function startCloudflare(persistTo: string, vars: Record<string, string>): Promise<Platform> {
+  const kodo = await startKodo({ apiPort: await freePort(), sitePort: await freePort(), persistTo, vars });
+  return {
+    siteUrl: kodo.site.url,
+    apiUrl: kodo.api.url,
+    persistTo,
+    logs: () => `--- api ---\n${kodo.api.output().slice(-4000)}\n--- site ---\n${kodo.site.output().slice(-2000)}`,
+    stop: () => kodo.stop(),
+    async traces(needles) {
+      const lower = needles.map((n) => n.toLowerCase());
+      return (await persistedRows(persistTo)).filter(({ row }) => lower.some((n) => row.includes(n))).map((t) => `${t.file} ${t.table}: ${t.row.slice(0, 300)}`);
+    },
+  };
+}
+
+/**
+ * `npm run sam:local`'s stack, started as a developer starts it (sam/local/main.ts, its own
+ * process), on free ports and an in-memory dynalite; `vars` reach both functions' environment.
+ */
+async function startSamLocal(persistTo: string, vars: Record<string, string>): Promise<Platform> {
+  const child = spawn(process.execPath, [path.join(ROOT, "sam", "local", "main.ts")], {
+    cwd: path.join(ROOT, "sam"),
+    env: {
+      ...process.env,
+      ...vars,
+      KODO_PORT: String(await freePort()),
+      KODO_SITE_PORT: String(await freePort()),
+      KODO_DYNALITE: "memory",
+      KODO_KEY_FILE: path.join(persistTo, "local-api-key"),
+      KODO_BUILD_DIR: path.join(persistTo, "build"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  const onData = (d: Buffer) => {
+    output += d.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      process.kill(-child.pid!, "SIGTERM");
+      setTimeout(() => {
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }, 5_000).unref();
+    });
+  const started = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sam:local did not start in 240 s:\n${output.slice(-4000)}`)), 240_000);
+    const check = () => {
+      const m = /Kodo API: (\S+)\nKodo dashboard: (\S+)\n[\s\S]*DynamoDB on dynalite at (\S+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    child.stdout.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sam:local exited (${code}):\n${output.slice(-4000)}`));
+    });
+  }).catch(async (err) => {
+    await stop();
+    throw err;
+  });
+  const [, apiUrl, siteUrl, dynamoEndpoint] = started;
+  return {
+    siteUrl: siteUrl!,
+    apiUrl: apiUrl!,
+    persistTo,
+    logs: () => `--- sam:local ---\n${output.slice(-6000)}`,
+    stop,
+    async traces(needles) {
+      const lower = needles.map((n) => n.toLowerCase());
+      const client = new DynamoDBClient({ endpoint: dynamoEndpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+      const found: string[] = [];
+      try {
+        for (const table of (await client.send(new ListTablesCommand({}))).TableNames ?? []) {
+          let start: Record<string, unknown> | undefined;
+          do {
+            const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: start as never }));
+            for (const item of page.Items ?? []) {
+              const row = JSON.stringify(item).toLowerCase();
+              if (lower.some((n) => row.includes(n))) found.push(`${table}: ${row.slice(0, 300)}`);
+            }
+            start = page.LastEvaluatedKey;
+          } while (start);
+        }
+      } finally {
+        client.destroy();
+      }
+      return found;
+    },
+  };
+}
+
 /** Goes to `url` and waits until the page is interactive (the layout marks <html data-hydrated>). */
 export async function gotoReady(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForSelector("html[data-hydrated]", { state: "attached" });
+}
+
+/** Calls the API from a signed-in page (its cookie, its CSRF token), as the dashboard's own scripts do. */
+export function asUser<T>(page: Page, method: string, apiPath: string, body?: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ method, apiPath, body }) => {
+      const account = await (await fetch("/api/kodo/account")).json();
+      const res = await fetch(apiPath, { method, headers: { "content-type": "application/json", "x-csrf-token": account.csrf_token }, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+    { method, apiPath, body },
+  ) as Promise<T>;
 }
 
 /** Signs in through the email link read from the local outbox page; returns the page. */

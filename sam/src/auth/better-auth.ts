@@ -12,11 +12,13 @@ import { dynamoOutbox } from "./outbox.ts";
 import { dynamoRateLimitStorage } from "./rate-limit.ts";
 import { sesSender } from "./ses.ts";
 
+import { CLIENT_IP_HEADER } from "../edge.ts";
+
 /**
- * Set by the Lambda entry from API Gateway's own record of the caller (requestContext.http
- * .sourceIp), after dropping any value the client sent: the address sign-in limits count by.
+ * Set by the Lambda entry (handler.ts) from edge.ts `caller`, after dropping any value the
+ * client sent: the address sign-in limits count by.
  */
-export const CLIENT_IP_HEADER = "x-kodo-client-ip";
+export { CLIENT_IP_HEADER };
 
 export interface AwsAuth {
   cfg: AuthConfig;
