@@ -10,7 +10,6 @@ import { dynamoPublicDirectory } from "./dynamo/public-directory.ts";
 import { dynamoSocial, exportedSharing } from "./dynamo/social.ts";
 import { dynamoTeams } from "./dynamo/teams.ts";
 import { deleteSocialItems } from "./dynamo/social-deletion.ts";
-import { memoryEdgeCache } from "@kodo/core/badge";
 import { lambdaOutbound } from "./outbound.ts";
 import { awsAuth, type AwsAuth } from "./auth/better-auth.ts";
 
@@ -67,9 +66,6 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     accountAdmin,
     activityAdmin: dynamoActivityAdmin(doc, { table: activityTable, boardTable: socialTable }),
     publicDirectory: dynamoPublicDirectory(doc, tables),
-    // Per container: cache keys carry the user's generation, read on every public read, so a
-    // sharing change or deletion is never answered from it (CloudFront is configured elsewhere).
-    edgeCache: memoryEdgeCache({ now }),
     social: dynamoSocial(doc, { ...tables, activity }),
     teams,
     // Sign-in sessions (Better Auth on DynamoDB): key management and deletion need one.
