@@ -15,6 +15,7 @@ import { addUtcDays, dayStart, expectedByKey, expectedOnDay, total, utcDay, type
 import { defineHeartbeatContract } from "./heartbeats-contract.ts";
 import { defineRemoteImportContract } from "./remote-import-contract.ts";
 import { defineMetricsContract } from "./metrics-contract.ts";
+import { defineSocialApiContract } from "./social-api-contract.ts";
 
 export type { ContractTarget } from "./target.ts";
 
@@ -33,6 +34,7 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
   const keyed = (beats: { time: number; project: string }[]): TimedKey[] => beats.map((b) => ({ time: b.time, key: b.project }));
   defineRemoteImportContract(getTarget);
   defineMetricsContract(getTarget);
+  defineSocialApiContract(getTarget);
 
   describe("ingest", () => {
     for (const prefix of PREFIXES) {

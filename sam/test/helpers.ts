@@ -11,6 +11,7 @@ import { SAM_DIR, loadTemplate } from "../tools/template.ts";
 
 export const ACCOUNTS_TABLE = "AccountsTable";
 export const ACTIVITY_TABLE = "ActivityTable";
+export const SOCIAL_TABLE = "SocialTable";
 
 export const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 

@@ -10,7 +10,7 @@ import { createApi } from "@kodo/core/http";
 import { UNREACHABLE_TEXT, safeFetch } from "@kodo/core";
 import { portsFromEnv } from "../src/ports.ts";
 import { guardedFetch, lambdaOutbound, type LookupFn } from "../src/outbound.ts";
-import { ACCOUNTS_TABLE, ACTIVITY_TABLE, createUser, localDynamo } from "./helpers.ts";
+import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, createUser, localDynamo } from "./helpers.ts";
 import { refusedImportUrls } from "../../core/contract/remote-import-contract.ts";
 
 let dynamo: Awaited<ReturnType<typeof localDynamo>>;
@@ -40,7 +40,7 @@ beforeEach(() => {
 });
 
 function app(extra: Record<string, string> = {}) {
-  const { ports } = portsFromEnv({ ACCOUNTS_TABLE, ACTIVITY_TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint, ...extra });
+  const { ports } = portsFromEnv({ ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint, ...extra });
   return createApi({ ports: () => ports });
 }
 

@@ -38,12 +38,12 @@ describe("template.yaml", () => {
     expect(t.Parameters?.OwnerApiKeyHash).toMatchObject({ NoEcho: true });
   });
 
-  it("grants the function exactly the DynamoDB actions the code calls, on its two tables only", () => {
+  it("grants the function exactly the DynamoDB actions the code calls, on its three tables only", () => {
     const statements = (props(loadTemplate(), "ApiFunction").Policies as any[]).flatMap((p) => p.Statement);
     expect(statements).toHaveLength(1);
     const [statement] = statements;
     expect(statement.Effect).toBe("Allow");
-    expect(statement.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }]);
+    expect(statement.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }, { "Fn::GetAtt": ["SocialTable", "Arn"] }]);
     // Every `new XCommand(` in the Lambda's source, as IAM action names.
     const actionOf: Record<string, string> = {
       Get: "GetItem",

@@ -22,7 +22,8 @@ beforeAll(async () => {
   await applyMigrations(persistTo);
   const pool = Array.from({ length: 40 }, newUser);
   await ensureUsers(persistTo, pool);
-  worker = await startWorker({ port: await freePort(), persistTo, migrate: false });
+  // Days reach D1 (which boards read) a second after the last heartbeat, not five minutes.
+  worker = await startWorker({ port: await freePort(), persistTo, vars: { FLUSH_QUIET_SECONDS: "1", FLUSH_MAX_DELAY_SECONDS: "2" }, migrate: false });
   target = {
     baseUrl: worker.url,
     async createUser() {
