@@ -16,6 +16,7 @@ import { defineHeartbeatContract } from "./heartbeats-contract.ts";
 import { defineRemoteImportContract } from "./remote-import-contract.ts";
 import { defineMetricsContract } from "./metrics-contract.ts";
 import { defineSocialApiContract } from "./social-api-contract.ts";
+import { defineWakaTimeV1Contract } from "./wakatime-v1-contract.ts";
 
 export type { ContractTarget } from "./target.ts";
 
@@ -35,6 +36,7 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
   defineRemoteImportContract(getTarget);
   defineMetricsContract(getTarget);
   defineSocialApiContract(getTarget);
+  defineWakaTimeV1Contract(getTarget);
 
   describe("ingest", () => {
     for (const prefix of PREFIXES) {

@@ -24,10 +24,22 @@ import { teamRoutes } from "./routes/teams.ts";
 import { teamInviteRoutes } from "./routes/team-invites.ts";
 import { teamDashboardRoutes } from "./routes/teams-dashboard.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { wakaGoalRoutes } from "./routes/wakatime-goals.ts";
+import { wakaLeaderboardRoutes } from "./routes/wakatime-leaderboards.ts";
+import { insightRoutes } from "./routes/wakatime-insights.ts";
+import { dataDumpRoutes } from "./routes/wakatime-data-dumps.ts";
 
 /** The WakaTime v1-compatible API, served under `/api/v1` and `/api/compat/wakatime/v1`. */
 export function wakatimeApi() {
-  return new Hono<AppEnv>().route("/", heartbeatRoutes).route("/", summaryRoutes).route("/", metaRoutes).route("/", leadersRoutes);
+  return new Hono<AppEnv>()
+    .route("/", heartbeatRoutes)
+    .route("/", summaryRoutes)
+    .route("/", metaRoutes)
+    .route("/", leadersRoutes)
+    .route("/", wakaGoalRoutes)
+    .route("/", wakaLeaderboardRoutes)
+    .route("/", insightRoutes)
+    .route("/", dataDumpRoutes);
 }
 
 export interface ApiOptions<E extends Env> {

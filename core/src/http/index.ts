@@ -19,3 +19,8 @@ export { publicStatsSchema } from "./routes/public-schemas.ts";
 export { shieldsEndpointSchema } from "./routes/badge.ts";
 export { FRIEND_REQUEST_SENT } from "./routes/friends.ts";
 export { TEAM_INVITE_SENT } from "./routes/team-invites.ts";
+export { wakaGoalsSchema, wakaGoalOneSchema } from "./routes/wakatime-goals.ts";
+export { privateLeaderboardsSchema, privateLeadersSchema } from "./routes/wakatime-leaderboards.ts";
+export { leadersSchema } from "./routes/social-schemas.ts";
+export { insightSchema } from "./routes/wakatime-insights.ts";
+export { dataDumpListSchema, dataDumpSchema } from "./routes/wakatime-data-dumps.ts";
