@@ -158,7 +158,7 @@ describe("the worker's OpenAPI document", () => {
     const dump = await post("/api/v1/users/current/data_dumps", { type: "daily" });
     expect(zod.object({ data: dataDumpSchema }).safeParse(dump).error?.issues ?? []).toEqual([]);
     // Every route above is in the document, under both prefixes.
-    const paths = Object.keys((await servedDocument()).paths);
+    const paths = Object.keys((await servedDocument()).paths ?? {});
     for (const prefix of ["/api/v1", "/api/compat/wakatime/v1"]) {
       for (const p of ["goals", "goals/{goal}", "leaderboards", "leaderboards/{board}", "insights/{insight_type}/{range}", "data_dumps"]) {
         expect(paths).toContain(`${prefix}/users/{user}/${p}`);
