@@ -243,5 +243,84 @@ export function defineWakaTimeV1Contract(getTarget: () => ContractTarget): void 
       expect((await u.post("/api/v1/users/current/data_dumps", "[not json")).status).toBe(400);
       expect((await u.call("/api/v1/users/current/data_dumps", { auth: "none" })).status).toBe(401);
     });
+
+    it("external durations: stored per user, replaced by (provider, external_id), counted in summaries, stats and insights, deleted, exported", async () => {
+      const u = await newUser();
+      const d1 = addUtcDays(today(), -1);
+      const d2 = addUtcDays(today(), -2);
+      const beats = run(dayStart(d1) + 9 * 3600, 31); // 30 min of kodo
+      await seed(u, beats);
+      const coded = total(expectedOnDay(beats.map((b) => ({ time: b.time, key: "kodo" })), d1));
+      const at = (day: string, h: number, m = 0) => dayStart(day) + h * 3600 + m * 60;
+      const meeting = (id: string, start: number, end: number, over: Record<string, unknown> = {}) => ({
+        external_id: id, provider: "calendar", entity: "Standup", type: "event", category: "meeting", start_time: start, end_time: end, project: "kodo", ...over,
+      });
+
+      const made = await u.post("/api/v1/users/current/external_durations", meeting("m1", at(d1, 11), at(d1, 11, 45)));
+      expect(made.status).toBe(201);
+      expect(made.json.data).toMatchObject({ external_id: "m1", provider: "calendar", start_time: at(d1, 11), end_time: at(d1, 11, 45), category: "meeting" });
+      // The same (provider, external_id) again replaces it: the meeting moved to end at noon.
+      const moved = await u.post("/api/compat/wakatime/v1/users/current/external_durations", meeting("m1", at(d1, 11), at(d1, 12)));
+      expect(moved.status).toBe(200);
+      expect(moved.json.data.id).toBe(made.json.data.id);
+      // Bulk: a new one, one crossing midnight (no project), an invalid one.
+      const bulk = await u.post("/api/v1/users/current/external_durations.bulk", [
+        meeting("m2", at(d1, 14), at(d1, 14, 30), { project: "ops" }),
+        meeting("m3", at(d2, 23, 30), at(d1, 0, 30), { project: null }),
+        meeting("bad", at(d1, 15), at(d1, 14)),
+      ]);
+      expect(bulk.status).toBe(201);
+      expect(bulk.json.responses.map((r: [unknown, number]) => r[1])).toEqual([201, 201, 400]);
+      expect(bulk.json.responses[2][0].error).toMatch(/end_time/);
+
+      const listed = await u.getJson(`/api/v1/users/current/external_durations?date=${d1}`);
+      expect(listed.data.map((d: { external_id: string }) => d.external_id)).toEqual(["m3", "m1", "m2"]);
+      expect(listed.timezone).toBe("UTC");
+      expect((await u.getJson(`/api/v1/users/current/external_durations?date=${d1}&project=ops`)).data).toHaveLength(1);
+
+      // Counted like WakaTime: m1 60 min, m2 30 min, m3's 30 minutes after midnight on d1 and 30 before on d2.
+      const day = (await u.getJson(`/api/v1/users/current/summaries?start=${d1}&end=${d1}`)).data[0];
+      expect(day.grand_total.total_seconds).toBe(coded + 3600 + 1800 + 1800);
+      const byName = (items: { name: string; total_seconds: number }[]) => new Map(items.map((i) => [i.name, i.total_seconds]));
+      expect(byName(day.categories)).toEqual(new Map([["meeting", 7200], ["coding", coded]]));
+      expect(byName(day.projects)).toEqual(new Map([["kodo", coded + 3600], ["ops", 1800], ["Unknown Project", 1800]]));
+      expect(byName(day.editors).get("calendar")).toBe(7200);
+      const stats = (await u.getJson("/api/v1/users/current/stats/last_7_days")).data;
+      expect(stats.total_seconds).toBe(coded + 3600 + 1800 + 3600);
+      const days = (await u.getJson("/api/v1/users/current/insights/days/last_7_days")).data.days;
+      expect(days.find((d: { date: string }) => d.date === d2).total).toBe(1800);
+
+      // Nobody else sees or deletes them; deleting drops the time at once.
+      const other = await newUser();
+      expect((await other.getJson(`/api/v1/users/current/external_durations?date=${d1}`)).data).toEqual([]);
+      const m2 = listed.data.find((d: { external_id: string }) => d.external_id === "m2");
+      expect((await other.call(`/api/v1/users/current/external_durations/${m2.id}`, { method: "DELETE" })).status).toBe(404);
+      expect((await u.call(`/api/v1/users/current/external_durations/${m2.id}`, { method: "DELETE" })).status).toBe(204);
+      expect((await u.call(`/api/v1/users/current/external_durations/${m2.id}`, { method: "DELETE" })).status).toBe(404);
+      expect((await u.getJson(`/api/v1/users/current/summaries?start=${d1}&end=${d1}`)).data[0].grand_total.total_seconds).toBe(coded + 3600 + 1800);
+
+      // The export carries them as sent.
+      const doc = await (await u.call("/api/kodo/account/export")).json();
+      expect(doc.external_durations.map((d: { external_id: string }) => d.external_id)).toEqual(["m3", "m1"]);
+
+      // Bad input: a clear 400, nothing stored.
+      const now = Math.floor(Date.now() / 1000);
+      for (const [body, field] of [
+        [{ ...meeting("x", at(d1, 8), at(d1, 9)), external_id: undefined }, "external_id"],
+        [meeting("x", now, now + 7200), "end_time"],
+        [meeting("x", at(d2, 1), at(d1, 2)), "end_time"],
+        [{ ...meeting("x", at(d1, 8), at(d1, 9)), color: "red" }, "color"],
+        [meeting("x", at(d1, 8), at(d1, 9), { category: "napping" }), "category"],
+      ] as const) {
+        const res = await u.post("/api/v1/users/current/external_durations", body);
+        expect(res.status, field).toBe(400);
+        expect(res.json.error).toContain(field);
+      }
+      const tooMany = await u.post("/api/v1/users/current/external_durations.bulk", Array.from({ length: 101 }, (_, i) => meeting(`n${i}`, at(d1, 8), at(d1, 9))));
+      expect(tooMany.status).toBe(400);
+      expect((await u.getJson(`/api/v1/users/current/external_durations?date=${d1}`)).data).toHaveLength(2);
+      expect((await u.call(`/api/v1/users/current/external_durations?date=nope`)).status).toBe(400);
+      expect((await u.call(`/api/v1/users/current/external_durations?date=${d1}`, { auth: "none" })).status).toBe(401);
+    });
   });
 }

@@ -10,6 +10,8 @@ import { dynamoTeams } from "./dynamo/teams.ts";
 import { deleteSocialItems } from "./dynamo/social-deletion.ts";
 import { memoryEdgeCache } from "@kodo/core/badge";
 import { lambdaOutbound } from "./outbound.ts";
+import { dynamoExternalDurations } from "./dynamo/external-durations.ts";
+import { MAX_EXTERNAL_PER_USER } from "@kodo/core";
 
 /** What the Lambda reads from its environment (set by template.yaml, or by the local runner). */
 export interface LambdaEnv {
@@ -65,6 +67,7 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     social: dynamoSocial(doc, { ...tables, activity }),
     teams,
     outbound: lambdaOutbound(env),
+    externalDurations: dynamoExternalDurations(doc, { table: activityTable, max: MAX_EXTERNAL_PER_USER }),
   };
 
   let startup: Promise<void> | null = null;

@@ -91,6 +91,7 @@ describe("the worker's OpenAPI document", () => {
     const checks: [string, z.ZodType][] = [
       ["/api/v1/users/current/heartbeats?date=2026-10-05", heartbeatListSchema],
       ["/api/v1/users/current/statusbar/today", statusBarSchema],
+      ["/api/v1/users/current/status_bar/today", statusBarSchema],
       ["/api/v1/users/current/summaries?start=2026-10-01&end=2026-10-07", summariesSchema],
       ["/api/v1/users/current/summaries?range=last_7_days&project=kodo", summariesSchema],
       ["/api/v1/users/current/stats/2026-10", statsSchema],

@@ -28,6 +28,8 @@ import { wakaGoalRoutes } from "./routes/wakatime-goals.ts";
 import { wakaLeaderboardRoutes } from "./routes/wakatime-leaderboards.ts";
 import { insightRoutes } from "./routes/wakatime-insights.ts";
 import { dataDumpRoutes } from "./routes/wakatime-data-dumps.ts";
+import { externalDurationRoutes } from "./routes/wakatime-external-durations.ts";
+import { withExternalDurations } from "../external/external-durations.ts";
 
 /** The WakaTime v1-compatible API, served under `/api/v1` and `/api/compat/wakatime/v1`. */
 export function wakatimeApi() {
@@ -39,7 +41,8 @@ export function wakatimeApi() {
     .route("/", wakaGoalRoutes)
     .route("/", wakaLeaderboardRoutes)
     .route("/", insightRoutes)
-    .route("/", dataDumpRoutes);
+    .route("/", dataDumpRoutes)
+    .route("/", externalDurationRoutes);
 }
 
 export interface ApiOptions<E extends Env> {
@@ -61,7 +64,9 @@ export function createApi<E extends Env = AppEnv>(options: ApiOptions<E> = {}) {
   const portsFor = options.ports;
   if (portsFor) {
     app.use(async (c, next) => {
-      c.set("ports", portsFor(c));
+      const ports = portsFor(c);
+      // External durations count wherever days are read (summaries, stats, dashboard, goals).
+      c.set("ports", ports.externalDurations ? { ...ports, activity: withExternalDurations(ports.activity, ports.externalDurations) } : ports);
       await next();
     });
   }

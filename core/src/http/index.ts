@@ -24,3 +24,4 @@ export { privateLeaderboardsSchema, privateLeadersSchema } from "./routes/wakati
 export { leadersSchema } from "./routes/social-schemas.ts";
 export { insightSchema } from "./routes/wakatime-insights.ts";
 export { dataDumpListSchema, dataDumpSchema } from "./routes/wakatime-data-dumps.ts";
+export { externalDurationListSchema, externalBulkSchema, externalDurationSchema } from "./routes/wakatime-external-durations.ts";

@@ -23,7 +23,8 @@ export const summaryRoutes = new Hono<AppEnv>();
 /** Longest span one request may cover: enough for "all time" of any real user. */
 const MAX_RANGE_DAYS = 366 * 30;
 
-summaryRoutes.get("/users/:user/statusbar/today", describeRoute(WAKATIME_DOCS.statusBar), requireApiKey(), async (c) => {
+// wakatime-cli calls `statusbar/today`; WakaTime's documentation spells it `status_bar/today`.
+summaryRoutes.on("GET", ["/users/:user/statusbar/today", "/users/:user/status_bar/today"], describeRoute(WAKATIME_DOCS.statusBar), requireApiKey(), async (c) => {
   const user = currentUser(c);
   const today = dayOf(c.var.ports.now(), user.timeZone);
   const [day] = await c.var.ports.activity.days(user, today, today);
