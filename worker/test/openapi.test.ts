@@ -28,6 +28,8 @@ import {
   insightSchema,
   dataDumpListSchema,
   dataDumpSchema,
+  externalDurationListSchema,
+  externalBulkSchema,
 } from "@kodo/core/http";
 import { z as zod } from "zod";
 import { call, freshStorage, postBeats, UA_CLI, wire } from "./helpers.ts";
@@ -156,12 +158,19 @@ describe("the worker's OpenAPI document", () => {
       const parsed = schema.safeParse(await res.json());
       expect(parsed.error?.issues ?? [], path).toEqual([]);
     }
+    const t = Date.UTC(2026, 9, 5, 9, 0, 0) / 1000;
+    const bulk = await post("/api/v1/users/current/external_durations.bulk", [{ external_id: "a", entity: "Standup", start_time: t, end_time: t + 900 }, { external_id: "" }]);
+    expect(externalBulkSchema.safeParse(bulk).error?.issues ?? []).toEqual([]);
+    const listed = await call("/api/v1/users/current/external_durations?date=2026-10-05", { key: u.key });
+    const listedBody = await listed.json();
+    expect(externalDurationListSchema.safeParse(listedBody).error?.issues ?? []).toEqual([]);
+    expect((listedBody as { data: unknown[] }).data).toHaveLength(1);
     const dump = await post("/api/v1/users/current/data_dumps", { type: "daily" });
     expect(zod.object({ data: dataDumpSchema }).safeParse(dump).error?.issues ?? []).toEqual([]);
     // Every route above is in the document, under both prefixes.
     const paths = Object.keys((await servedDocument()).paths ?? {});
     for (const prefix of ["/api/v1", "/api/compat/wakatime/v1"]) {
-      for (const p of ["goals", "goals/{goal}", "leaderboards", "leaderboards/{board}", "insights/{insight_type}/{range}", "data_dumps"]) {
+      for (const p of ["goals", "goals/{goal}", "leaderboards", "leaderboards/{board}", "insights/{insight_type}/{range}", "data_dumps", "external_durations", "external_durations.bulk", "external_durations/{id}", "status_bar/today"]) {
         expect(paths).toContain(`${prefix}/users/{user}/${p}`);
       }
     }
