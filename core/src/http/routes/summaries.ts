@@ -24,7 +24,15 @@ export const summaryRoutes = new Hono<AppEnv>();
 const MAX_RANGE_DAYS = 366 * 30;
 
 // wakatime-cli calls `statusbar/today`; WakaTime's documentation spells it `status_bar/today`.
-summaryRoutes.on("GET", ["/users/:user/statusbar/today", "/users/:user/status_bar/today"], describeRoute(WAKATIME_DOCS.statusBar), requireApiKey(), async (c) => {
+summaryRoutes.get("/users/:user/statusbar/today", describeRoute(WAKATIME_DOCS.statusBar), requireApiKey(), (c) => statusBarToday(c));
+summaryRoutes.get(
+  "/users/:user/status_bar/today",
+  describeRoute({ ...WAKATIME_DOCS.statusBar, summary: "Today, for status bars (WakaTime's documented spelling of statusbar/today)" }),
+  requireApiKey(),
+  (c) => statusBarToday(c),
+);
+
+async function statusBarToday(c: AppContext) {
   const user = currentUser(c);
   const today = dayOf(c.var.ports.now(), user.timeZone);
   const [day] = await c.var.ports.activity.days(user, today, today);
@@ -33,7 +41,7 @@ summaryRoutes.on("GET", ["/users/:user/statusbar/today", "/users/:user/status_ba
   const social = c.var.ports.social;
   const goals = social ? await goalViews(c.var.ports, user, await social.listGoals(user.id)) : [];
   return c.json({ ...body, data: { ...body.data, goals } });
-});
+}
 
 summaryRoutes.get("/users/:user/summaries", describeRoute(WAKATIME_DOCS.summaries), requireApiKey(), async (c) => {
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));
