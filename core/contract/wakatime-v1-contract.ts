@@ -1,28 +1,15 @@
 /**
  * The rest of WakaTime's user-scoped v1 API (issue 15): goals with chart data, private
- * leaderboards, insights and data dumps, over plain HTTP on every platform, through both
+ * leaderboards, insights, data dumps and external durations, over plain HTTP on every platform, through both
  * prefixes. Expected figures come from the heartbeat times sent here (expected.ts).
  */
 import { describe, expect, it } from "vitest";
 import type { ContractTarget } from "./target.ts";
-import { clientFor, wireBeat } from "./client.ts";
+import { clientFor } from "./client.ts";
 import { addUtcDays, dayStart, expectedByKey, expectedOnDay, total, utcDay } from "./expected.ts";
+import { eventually, run } from "./social-api-contract.ts";
 
 const PREFIXES = ["/api/v1", "/api/compat/wakatime/v1"] as const;
-const run = (start: number, count: number, over: Record<string, unknown> = {}) => Array.from({ length: count }, (_, i) => wireBeat(start + i * 60, over));
-
-/** Retries `check` until it passes (a platform may show derived days to boards a moment later). */
-async function eventually<T>(check: () => Promise<T>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const weekdayOf = (day: string) => WEEKDAYS[(new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7]!;
