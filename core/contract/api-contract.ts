@@ -18,6 +18,7 @@ import { defineMetricsContract } from "./metrics-contract.ts";
 import { defineReadmeCardsContract } from "./readme-cards-contract.ts";
 import { defineSocialApiContract } from "./social-api-contract.ts";
 import { defineSignInContract } from "./sign-in-contract.ts";
+import { defineWakaTimeV1Contract } from "./wakatime-v1-contract.ts";
 
 export type { ContractTarget } from "./target.ts";
 
@@ -39,6 +40,7 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
   defineReadmeCardsContract(getTarget);
   defineSocialApiContract(getTarget);
   defineSignInContract(getTarget);
+  defineWakaTimeV1Contract(getTarget);
 
   describe("ingest", () => {
     for (const prefix of PREFIXES) {

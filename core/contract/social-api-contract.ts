@@ -10,10 +10,10 @@ import { clientFor, wireBeat } from "./client.ts";
 import { addUtcDays, dayStart, utcDay } from "./expected.ts";
 
 /** `count` heartbeats a minute apart from `start`: (count - 1) minutes. */
-const run = (start: number, count: number, over: Record<string, unknown> = {}) => Array.from({ length: count }, (_, i) => wireBeat(start + i * 60, over));
+export const run = (start: number, count: number, over: Record<string, unknown> = {}) => Array.from({ length: count }, (_, i) => wireBeat(start + i * 60, over));
 
 /** Retries `check` until it passes (a platform may make derived days visible to boards a moment later). */
-async function eventually<T>(check: () => Promise<T>, ms = 30_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     try {

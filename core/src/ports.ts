@@ -11,6 +11,7 @@ import type { EntityTotal } from "./dashboard/types.ts";
 import type { SocialStore } from "./social/ports.ts";
 import type { TeamStore } from "./social/team-ports.ts";
 import type { Outbound } from "./net/safe-fetch.ts";
+import type { ExternalDurationStore } from "./external/external-durations.ts";
 
 export interface User {
   id: string;
@@ -183,6 +184,11 @@ export interface Ports {
    * policy (net/safe-fetch.ts); absent -> remote import answers 501.
    */
   outbound?: Outbound;
+  /**
+   * External durations (WakaTime's `external_durations`), kept per user; absent -> those routes
+   * answer 501. When present, every read of days counts them (createApi wraps `activity`).
+   */
+  externalDurations?: ExternalDurationStore;
 }
 
 export function mergeSettingsOf(user: Pick<User, "timeZone" | "keystrokeTimeoutMinutes">): MergeSettings {

@@ -12,6 +12,8 @@ import { dynamoTeams } from "./dynamo/teams.ts";
 import { deleteSocialItems } from "./dynamo/social-deletion.ts";
 import { lambdaOutbound } from "./outbound.ts";
 import { awsAuth, type AwsAuth } from "./auth/better-auth.ts";
+import { dynamoExternalDurations } from "./dynamo/external-durations.ts";
+import { MAX_EXTERNAL_PER_USER } from "@kodo/core";
 
 /** What the Lambda reads from its environment (set by template.yaml, or by the local runner). */
 export interface LambdaEnv {
@@ -75,6 +77,7 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     // user's cache generation, which sharing changes and deletion bump: the origin-side cache
     // CloudFront cannot be (template.yaml PublicReadsCachePolicy, README "Decisions").
     edgeCache: memoryEdgeCache({ now: () => Date.now() / 1000 }),
+    externalDurations: dynamoExternalDurations(doc, { table: activityTable, max: MAX_EXTERNAL_PER_USER }),
   };
 
   let startup: Promise<void> | null = null;

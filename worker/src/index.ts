@@ -5,6 +5,7 @@
 import { addOpenApiSource, createApi } from "@kodo/core/http";
 import { d1Accounts } from "./stores/accounts.ts";
 import { cloudflareActivity } from "./stores/activity.ts";
+import { cloudflareExternalDurations } from "./stores/external-durations.ts";
 import { d1PublicDirectory } from "./stores/public-directory.ts";
 import { cloudflareEdgeCache } from "./stores/edge-cache.ts";
 import { d1AccountAdmin } from "./stores/account-admin.ts";
@@ -32,6 +33,7 @@ const app = createApi<{ Bindings: Env }>({
     social: d1Social(c.env.DB),
     teams: d1Teams(c.env.DB),
     outbound: cloudflareOutbound(c.env as unknown as Record<string, unknown>),
+    externalDurations: cloudflareExternalDurations(c.env),
   }),
 });
 // Sign-in (Better Auth, shared from @kodo/core/auth) and what the sign-in page needs, on D1.

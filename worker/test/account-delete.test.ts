@@ -38,6 +38,12 @@ describe("deleting the account", () => {
     const now = Date.now() / 1000;
     expect((await postBeats(key, [wire(now - 7200), wire(now - 7000), wire(now - 3 * 86400)])).status).toBe(201);
     await stubFor(s.userId).flush(); // daily_activity rows in D1
+    const external = await call("/api/v1/users/current/external_durations", {
+      method: "POST",
+      key,
+      body: JSON.stringify({ external_id: "standup", entity: "Standup", start_time: now - 5400, end_time: now - 3600 }),
+    });
+    expect(external.status).toBe(201);
     await call("/api/kodo/account", asSession(s, { method: "PATCH", body: JSON.stringify({ time_zone: "Asia/Tokyo", display_name: "Gone Soon" }) }));
     await env.DB.prepare("INSERT INTO user_sharing (user_id, public_profile) VALUES (?, 1)").bind(s.userId).run();
     await env.DB.prepare("INSERT INTO import_jobs (id, user_id, base_url, first_day, last_day, next_day, days_total) VALUES (?, ?, 'https://x.example/api/v1', '2026-01-01', '2026-01-02', '2026-01-01', 2)").bind(crypto.randomUUID(), s.userId).run();
@@ -75,16 +81,12 @@ describe("deleting the account", () => {
       }
     });
     // Another isolate may still hold the key for a few seconds: the object itself refuses it.
-    // One `then` with both handlers: an RPC promise observed twice (as `.rejects` does) leaves
-    // a second, unhandled rejection behind.
-    const refused = await stubFor(s.userId)
-      .ingest(s.userId, { timeZone: "UTC", keystrokeTimeoutMinutes: 15 }, [])
-      .then(
-        () => null,
-        (err: unknown) => err,
-      );
-    expect(String(refused)).toMatch(/deleted/);
+    // Each RPC promise is observed once (one then()): a promise observed twice leaves an unhandled rejection.
+    const refusal = (p: Promise<unknown>) => p.then(() => "stored", (err: unknown) => String(err));
+    expect(await refusal(stubFor(s.userId).ingest(s.userId, { timeZone: "UTC", keystrokeTimeoutMinutes: 15 }, []))).toMatch(/deleted/);
     expect(await stubFor(s.userId).heartbeatCount()).toBe(0);
+    // External durations went with the rest (the table check above), and the object refuses new ones.
+    expect(await refusal(stubFor(s.userId).externalPut(s.userId, [], 10))).toMatch(/deleted/);
     expect((await postBeats(key, [wire(now - 10)])).status).toBe(401);
     expect((await call("/api/kodo/account", { headers: { cookie: s.cookie } })).status).toBe(401);
     expect(await stubFor(s.userId).heartbeatCount()).toBe(0);

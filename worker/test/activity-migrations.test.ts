@@ -18,6 +18,14 @@ function logStatementsOf0000(): string[] {
   return m0000.split("--> statement-breakpoint").filter((s) => /\bheartbeats\b/.test(s));
 }
 
+/** Tables that migrations after 0001 create (they must be gone for those migrations to re-run). */
+function tablesCreatedAfter0001(): string[] {
+  const all = (migrations as unknown as { migrations: Record<string, string> }).migrations;
+  return Object.keys(all)
+    .filter((k) => Number(k.slice(1)) > 1)
+    .flatMap((k) => [...all[k]!.matchAll(/CREATE TABLE `([^`]+)`/g)].map((m) => m[1]!));
+}
+
 describe("activity log migration 0001", () => {
   it("moves a 0000-layout log to the (time, id) table: same rows, dedupe kept, same totals", async () => {
     const user = await aUser();
@@ -38,8 +46,10 @@ describe("activity log migration 0001", () => {
         const cols = Object.keys(r);
         sql.exec(`INSERT INTO heartbeats (${cols.join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`, ...cols.map((c) => r[c]!));
       }
-      const latest = sql.exec<{ created_at: number }>("SELECT max(created_at) AS created_at FROM __drizzle_migrations").one().created_at;
-      sql.exec("DELETE FROM __drizzle_migrations WHERE created_at = ?", latest);
+      // Forget 0001 and every migration after it; the later ones re-run on tables dropped here.
+      const applied = sql.exec<{ created_at: number }>("SELECT created_at FROM __drizzle_migrations ORDER BY created_at").toArray();
+      sql.exec("DELETE FROM __drizzle_migrations WHERE created_at >= ?", applied[1]!.created_at);
+      for (const table of tablesCreatedAfter0001()) sql.exec(`DROP TABLE IF EXISTS "${table}"`);
       expect(sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'heartbeats'").one().sql).not.toMatch(/WITHOUT ROWID/);
 
       await migrate(drizzle(state.storage), migrations);

@@ -20,7 +20,18 @@ import {
   publicWakaTimeStatsSchema,
   notPublicWakaTimeStatsSchema,
   publicWakaTimeUserSchema,
+  wakaGoalsSchema,
+  wakaGoalOneSchema,
+  privateLeaderboardsSchema,
+  privateLeadersSchema,
+  leadersSchema,
+  insightSchema,
+  dataDumpListSchema,
+  dataDumpSchema,
+  externalDurationListSchema,
+  externalBulkSchema,
 } from "@kodo/core/http";
+import { z as zod } from "zod";
 import { call, freshStorage, postBeats, UA_CLI, wire } from "./helpers.ts";
 import { aSharingUser, minutes, send } from "./public-fixtures.ts";
 
@@ -82,6 +93,7 @@ describe("the worker's OpenAPI document", () => {
     const checks: [string, z.ZodType][] = [
       ["/api/v1/users/current/heartbeats?date=2026-10-05", heartbeatListSchema],
       ["/api/v1/users/current/statusbar/today", statusBarSchema],
+      ["/api/v1/users/current/status_bar/today", statusBarSchema],
       ["/api/v1/users/current/summaries?start=2026-10-01&end=2026-10-07", summariesSchema],
       ["/api/v1/users/current/summaries?range=last_7_days&project=kodo", summariesSchema],
       ["/api/v1/users/current/stats/2026-10", statsSchema],
@@ -114,6 +126,53 @@ describe("the worker's OpenAPI document", () => {
       expect(res.status, path).toBe(200);
       const parsed = schema.safeParse(await res.json());
       expect(parsed.error?.issues ?? [], path).toEqual([]);
+    }
+  });
+
+  it("the WakaTime v1 goals, leaderboards, insights and data dumps answer as documented", async () => {
+    const u = await aSharingUser({ publicProfile: true });
+    await send(u.key, minutes(Math.floor(Date.now() / 1000) - 3600, 31, { project: "kodo" }));
+    const post = async (path: string, body: unknown) => {
+      const res = await call(path, { method: "POST", key: u.key, body: JSON.stringify(body) });
+      expect(res.status, path).toBeLessThan(300);
+      return res.json() as Promise<any>;
+    };
+    const goal = await post("/api/kodo/goals", { period: "week", seconds: 3600, project: "kodo" });
+    await post("/api/kodo/goals", { period: "day", seconds: 600 });
+    const team = await post("/api/kodo/teams", { name: "Docs team" });
+    const checks: [string, zod.ZodType][] = [
+      ["/api/v1/users/current/goals", wakaGoalsSchema],
+      [`/api/v1/users/current/goals/${goal.id}`, wakaGoalOneSchema],
+      ["/api/v1/users/current/leaderboards", privateLeaderboardsSchema],
+      ["/api/v1/users/current/leaderboards/friends", privateLeadersSchema],
+      [`/api/v1/users/current/leaderboards/${team.id}`, privateLeadersSchema],
+      ["/api/v1/leaders", leadersSchema],
+      ["/api/v1/users/current/data_dumps", dataDumpListSchema],
+      ...["weekdays", "days", "best_day", "daily_average", "languages", "projects", "editors", "operating_systems", "machines", "categories"].map(
+        (type): [string, zod.ZodType] => [`/api/v1/users/current/insights/${type}/last_30_days`, insightSchema],
+      ),
+    ];
+    for (const [path, schema] of checks) {
+      const res = await call(path, { key: u.key });
+      expect(res.status, path).toBe(200);
+      const parsed = schema.safeParse(await res.json());
+      expect(parsed.error?.issues ?? [], path).toEqual([]);
+    }
+    const t = Date.UTC(2026, 9, 5, 9, 0, 0) / 1000;
+    const bulk = await post("/api/v1/users/current/external_durations.bulk", [{ external_id: "a", entity: "Standup", start_time: t, end_time: t + 900 }, { external_id: "" }]);
+    expect(externalBulkSchema.safeParse(bulk).error?.issues ?? []).toEqual([]);
+    const listed = await call("/api/v1/users/current/external_durations?date=2026-10-05", { key: u.key });
+    const listedBody = await listed.json();
+    expect(externalDurationListSchema.safeParse(listedBody).error?.issues ?? []).toEqual([]);
+    expect((listedBody as { data: unknown[] }).data).toHaveLength(1);
+    const dump = await post("/api/v1/users/current/data_dumps", { type: "daily" });
+    expect(zod.object({ data: dataDumpSchema }).safeParse(dump).error?.issues ?? []).toEqual([]);
+    // Every route above is in the document, under both prefixes.
+    const paths = Object.keys((await servedDocument()).paths ?? {});
+    for (const prefix of ["/api/v1", "/api/compat/wakatime/v1"]) {
+      for (const p of ["goals", "goals/{goal}", "leaderboards", "leaderboards/{board}", "insights/{insight_type}/{range}", "data_dumps", "external_durations", "external_durations.bulk", "external_durations/{id}", "status_bar/today"]) {
+        expect(paths).toContain(`${prefix}/users/{user}/${p}`);
+      }
     }
   });
 

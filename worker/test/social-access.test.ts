@@ -159,9 +159,17 @@ function routes(phase: "public" | "private"): Route[] {
     },
     { name: "WakaTime stats (own data only)", path: () => "/api/v1/users/current/stats/last_30_days", expect: signedIn(200) },
     {
+      // Others (with or without a key) get WakaTime's public view (routes/public-wakatime.ts):
+      // an id names no username, so it is the one "not public" answer, never the owner's data.
       name: "WakaTime stats of the owner by id",
       path: () => `/api/v1/users/${users.owner.id}/stats/last_30_days`,
-      expect: { ...all(403), anonymous: { status: 401 }, owner: { status: 200 } },
+      expect: {
+        ...all(200, (b) => {
+          expect(b.data.is_coding_activity_visible).toBe(false);
+          expect(b.data.total_seconds).toBeUndefined();
+        }),
+        owner: { status: 200, check: (b) => expect(JSON.stringify(b)).toContain(SECRET_PROJECT) },
+      },
     },
     ...teamRoutes(),
   ];

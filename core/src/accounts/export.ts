@@ -29,6 +29,8 @@ export interface ExportSources {
   days: AsyncIterable<DayActivity[]>;
   /** The raw log in time order, a page at a time. */
   heartbeats: AsyncIterable<StoredHeartbeat[]>;
+  /** External durations in start order, a page at a time, already in their wire shape (absent: none). */
+  externalDurations?: AsyncIterable<unknown[]>;
 }
 
 /**
@@ -76,7 +78,7 @@ const ABOUT =
   "Everything Kodo holds about this user: profile, settings, API keys (metadata only: keys are stored hashed and never exported), " +
   "sign-in identities, sharing settings (null: never set, all private), goals, friends and friend requests (the other users' usernames only), " +
   "teams (own role and projects; members of teams the user owns), import jobs (status and cursor; remote keys are never stored), " +
-  "per-day activity (sessions and totals, derived from the heartbeats with the settings above) and the raw heartbeats. " +
+  "per-day activity (sessions and totals, derived from the heartbeats with the settings above, external durations included), external durations (as sent) and the raw heartbeats. " +
   "Times: *_at fields are ISO-8601 UTC; time/start/end are epoch seconds; dates are days in settings.time_zone. " +
   "Import this file into any Kodo (Account > Data > Import) to restore the heartbeats, settings, sharing and goals; days are recomputed from them. " +
   "Friends and teams are not re-created: that needs the other users' consent.";
@@ -117,6 +119,15 @@ export async function* exportChunks(src: ExportSources): AsyncGenerator<string> 
   for await (const page of src.days) {
     for (const d of page) {
       yield `${first ? "\n  " : ",\n  "}${JSON.stringify(exportedDay(d))}`;
+      first = false;
+    }
+  }
+  yield first ? "],\n" : "\n ],\n";
+  yield ' "external_durations": [';
+  first = true;
+  for await (const page of src.externalDurations ?? []) {
+    for (const d of page) {
+      yield `${first ? "\n  " : ",\n  "}${JSON.stringify(d)}`;
       first = false;
     }
   }

@@ -24,10 +24,25 @@ import { teamRoutes } from "./routes/teams.ts";
 import { teamInviteRoutes } from "./routes/team-invites.ts";
 import { teamDashboardRoutes } from "./routes/teams-dashboard.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { wakaGoalRoutes } from "./routes/wakatime-goals.ts";
+import { wakaLeaderboardRoutes } from "./routes/wakatime-leaderboards.ts";
+import { insightRoutes } from "./routes/wakatime-insights.ts";
+import { dataDumpRoutes } from "./routes/wakatime-data-dumps.ts";
+import { externalDurationRoutes } from "./routes/wakatime-external-durations.ts";
+import { withExternalDurations } from "../external/external-durations.ts";
 
 /** The WakaTime v1-compatible API, served under `/api/v1` and `/api/compat/wakatime/v1`. */
 export function wakatimeApi() {
-  return new Hono<AppEnv>().route("/", heartbeatRoutes).route("/", summaryRoutes).route("/", metaRoutes).route("/", leadersRoutes);
+  return new Hono<AppEnv>()
+    .route("/", heartbeatRoutes)
+    .route("/", summaryRoutes)
+    .route("/", metaRoutes)
+    .route("/", leadersRoutes)
+    .route("/", wakaGoalRoutes)
+    .route("/", wakaLeaderboardRoutes)
+    .route("/", insightRoutes)
+    .route("/", dataDumpRoutes)
+    .route("/", externalDurationRoutes);
 }
 
 export interface ApiOptions<E extends Env> {
@@ -49,7 +64,9 @@ export function createApi<E extends Env = AppEnv>(options: ApiOptions<E> = {}) {
   const portsFor = options.ports;
   if (portsFor) {
     app.use(async (c, next) => {
-      c.set("ports", portsFor(c));
+      const ports = portsFor(c);
+      // External durations count wherever days are read (summaries, stats, dashboard, goals).
+      c.set("ports", ports.externalDurations ? { ...ports, activity: withExternalDurations(ports.activity, ports.externalDurations) } : ports);
       await next();
     });
   }

@@ -345,12 +345,12 @@ export const publicWakaTimeUserSchema = z.object({
 
 
 const TAGS = ["WakaTime v1"];
-const userParam = pathParameter("user", "`current`, or the key owner's own id or username (other users: 403).");
+export const userParam = pathParameter("user", "`current`, or the key owner's own id or username (other users: 403).");
 const timezoneParam = queryParameter("timezone", "IANA time zone to cut days in, instead of the user's.");
 const projectParam = queryParameter("project", "Only this project.");
 const branchesParam = queryParameter("branches", "Only these branches, comma-separated.");
 const dateParam = queryParameter("date", "The local day, YYYY-MM-DD.", { type: "string", format: "date" }, true);
-const rangeSchema = {
+export const rangeSchema = {
   anyOf: [
     { type: "string" as const, enum: [...NAMED_RANGES] },
     { type: "string" as const, pattern: "^\\d{4}(-\\d{2})?$" },

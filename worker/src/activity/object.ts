@@ -23,6 +23,8 @@ import {
   type DeletionChunk,
   type HeartbeatPageRequest,
   pageLimit,
+  type ExternalDuration,
+  type ExternalWriteOutcome,
 } from "@kodo/core";
 import migrations from "../../drizzle/activity/migrations.js";
 import { heartbeatCountBetween, heartbeatPageBetween, heartbeatsAfter, insertHeartbeats } from "./log.ts";
@@ -32,6 +34,7 @@ import { daysAffectedByAll } from "./stale-days.ts";
 import { flushPolicyOf } from "./config.ts";
 import { Meta } from "./meta.ts";
 import { deleteChunk, refreshSeen } from "./deletion.ts";
+import { deleteExternal, externalBetween, putExternal } from "./external.ts";
 
 type SeenKind = "project" | "userAgent" | "machine";
 
@@ -242,6 +245,23 @@ export class UserActivity extends DurableObject<Env> {
     this.dayStore.markStale(daysAffectedByAll(chunk.times, settings));
     await this.scheduleFlush(Date.now() / 1000);
     return { deleted: chunk.deleted, more: chunk.more };
+  }
+
+  /** Stores external durations (replacing by id); null when the user would hold more than `max`. */
+  externalPut(userId: string, items: ExternalDuration[], max: number): ExternalWriteOutcome[] | null {
+    this.meta.assertLive();
+    this.meta.bind(userId);
+    return putExternal(this.sql, items, max);
+  }
+
+  /** External durations overlapping [from, to), by start. */
+  externalBetween(from: number, to: number): ExternalDuration[] {
+    return externalBetween(this.sql, from, to);
+  }
+
+  externalDelete(id: string): boolean {
+    this.meta.assertLive();
+    return deleteExternal(this.sql, id);
   }
 
   /** Erases everything this object holds (account deletion). */

@@ -2,7 +2,7 @@
  * The per-user Durable Object's SQLite schema. Migrations in worker/drizzle/activity are generated
  * by drizzle-kit (driver "durable-sqlite") and applied when the object starts.
  */
-import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * The raw heartbeat log, deduplicated by `id` (the dedupe key). The key is `(time, id)`, and the
@@ -66,3 +66,22 @@ export const meta = sqliteTable("meta", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/**
+ * External durations (core external/external-durations.ts), one row per (provider, external_id)
+ * digest. Reads are "overlapping a time window": a duration lasts at most 24 h, so the window's
+ * rows are found by `start_time` in [from - 24 h, to) on the index.
+ */
+export const externalDurations = sqliteTable(
+  "external_durations",
+  {
+    id: text("id").primaryKey(),
+    externalId: text("external_id").notNull(),
+    provider: text("provider").notNull(),
+    startTime: real("start_time").notNull(),
+    endTime: real("end_time").notNull(),
+    /** JSON of the remaining fields (entity, type, category, project, branch, language, meta, updated_at). */
+    detail: text("detail").notNull(),
+  },
+  (t) => [index("external_durations_start").on(t.startTime)],
+);

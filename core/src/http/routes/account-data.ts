@@ -23,6 +23,9 @@ import { addDays, dayOf } from "../../time/zone.ts";
 import type { ActivityStore, StoredHeartbeat, User } from "../../ports.ts";
 import type { ActivityAdmin } from "../../accounts/ports.ts";
 import type { DayActivity } from "../../types.ts";
+import type { ExternalDurationStore } from "../../external/external-durations.ts";
+import { MAX_FUTURE_SKEW_SECONDS, MIN_HEARTBEAT_TIME } from "../../heartbeat/limits.ts";
+import { toWireExternal } from "./wakatime-external-durations.ts";
 
 export const accountDataRoutes = new Hono<AppEnv>();
 
@@ -34,6 +37,8 @@ const AUTH_NOTE = "Authenticated by the dashboard's sign-in cookie or an API key
 export const EXPORT_PAGE_SIZE = 2000;
 /** Days per read while exporting (a month of sessions at a time). */
 const EXPORT_DAYS_PER_READ = 31;
+/** Time window per read of external durations while exporting. */
+const EXTERNAL_EXPORT_WINDOW_SECONDS = 366 * 86_400;
 
 accountDataRoutes.get(
   "/export",
@@ -73,6 +78,7 @@ accountDataRoutes.get(
       exportedAt: new Date(now * 1000).toISOString(),
       days: daysOf(activity, user, firstDay, today),
       heartbeats: heartbeatPages(activityAdmin, user),
+      externalDurations: externalPages(c.var.ports.externalDurations, user, now),
     });
     const name = `kodo-export-${user.username}-${today}.json`;
     return c.body(body, 200, {
@@ -88,6 +94,18 @@ async function* daysOf(activity: ActivityStore, user: User, firstDay: string | n
   for (let start = firstDay; start <= today; start = addDays(start, EXPORT_DAYS_PER_READ)) {
     const end = addDays(start, EXPORT_DAYS_PER_READ - 1);
     yield await activity.days(user, start, end < today ? end : today, { sessions: true });
+  }
+}
+
+/** External durations a year at a time (a year holds at most the per-user cap), by start. */
+async function* externalPages(store: ExternalDurationStore | undefined, user: User, now: number): AsyncGenerator<unknown[]> {
+  if (!store) return;
+  const end = now + MAX_FUTURE_SKEW_SECONDS;
+  for (let from = MIN_HEARTBEAT_TIME; from < end; from += EXTERNAL_EXPORT_WINDOW_SECONDS) {
+    const to = Math.min(end, from + EXTERNAL_EXPORT_WINDOW_SECONDS);
+    // A duration overlapping the window's start belongs to the window it starts in.
+    const page = (await store.between(user, from, to)).filter((d) => d.startTime >= from);
+    if (page.length > 0) yield page.map(toWireExternal);
   }
 }
 

@@ -42,16 +42,28 @@ export const goalViewSchema = z
   })
   .meta({ ref: "Goal" });
 
-/** Every goal of the user with its progress and streak (also for the dashboard and status bar). */
-export async function goalViews(ports: Ports, user: User, goals: Goal[]) {
-  if (goals.length === 0) return [];
+/**
+ * Each goal's seconds per local day over its history (goalHistoryStart to today), counting only
+ * its project and/or language: the one read behind goal progress, streaks and WakaTime's charts.
+ */
+export async function goalSecondsByDay(ports: Ports, user: User, goals: Goal[]): Promise<{ today: string; byGoal: Map<string, number>[] }> {
   const today = dayOf(ports.now(), user.timeZone);
+  if (goals.length === 0) return { today, byGoal: [] };
   const start = goals.map((g) => goalHistoryStart(g.period, today)).reduce((a, b) => (a < b ? a : b));
   const filtered = goals.some((g) => g.project !== null || g.language !== null);
   const days = await ports.activity.days(user, start, today, { sessions: filtered });
-  return goals.map((g) => {
+  const byGoal = goals.map((g) => {
     const own = g.project !== null || g.language !== null ? filterDays(days, { ...(g.project !== null ? { project: g.project } : {}), ...(g.language !== null ? { language: g.language } : {}) }) : days;
-    const status = goalStatus(g, new Map(own.map((d) => [d.day, d.totalSeconds])), today);
+    return new Map(own.map((d) => [d.day, d.totalSeconds]));
+  });
+  return { today, byGoal };
+}
+
+/** Every goal of the user with its progress and streak (also for the dashboard and status bar). */
+export async function goalViews(ports: Ports, user: User, goals: Goal[]) {
+  const { today, byGoal } = await goalSecondsByDay(ports, user, goals);
+  return goals.map((g, i) => {
+    const status = goalStatus(g, byGoal[i]!, today);
     return { id: g.id, period: g.period, seconds: g.seconds, project: g.project, language: g.language, progress: status.progress, streak: status.streak };
   });
 }

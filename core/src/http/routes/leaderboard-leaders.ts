@@ -16,6 +16,29 @@ import { humanText, round2 } from "../../wakatime/v1/format.ts";
 
 export const leadersRoutes = new Hono<AppEnv>();
 
+/** One entry of WakaTime's leaders shape (public and private boards). */
+export function wakaLeader(rank: number, user: { username: string; displayName: string | null }, totalSeconds: number, dailyAverageSeconds: number, languages: { name: string; totalSeconds: number }[]) {
+  return {
+    rank,
+    running_total: {
+      total_seconds: round2(totalSeconds),
+      human_readable_total: humanText(totalSeconds),
+      daily_average: round2(dailyAverageSeconds),
+      human_readable_daily_average: humanText(dailyAverageSeconds),
+      languages: languages.map((l) => ({ name: l.name, total_seconds: round2(l.totalSeconds) })),
+    },
+    user: {
+      // The username stands in for the id: internal ids are never shown to others.
+      id: user.username,
+      username: user.username,
+      display_name: user.displayName,
+      full_name: user.displayName,
+      is_hireable: false,
+      photo_public: false,
+    },
+  };
+}
+
 leadersRoutes.get(
   "/leaders",
   describeRoute({
@@ -40,25 +63,7 @@ leadersRoutes.get(
     const caller = key ? await ports.accounts.findByKeyHash(await hashKey(key)) : null;
     const mine = caller ? entries.find((e) => e.row.user.id === caller.user.id) : undefined;
     return c.json({
-      data: page.items.map((e) => ({
-        rank: e.rank,
-        running_total: {
-          total_seconds: round2(e.totalSeconds),
-          human_readable_total: humanText(e.totalSeconds),
-          daily_average: round2(e.dailyAverageSeconds),
-          human_readable_daily_average: humanText(e.dailyAverageSeconds),
-          languages: e.row.sharesLanguages ? (languages.get(e.row.user.id) ?? []).map((l) => ({ name: l.name, total_seconds: round2(l.totalSeconds) })) : [],
-        },
-        user: {
-          // The username stands in for the id: internal ids are never shown to others.
-          id: e.row.user.username,
-          username: e.row.user.username,
-          display_name: e.row.user.displayName,
-          full_name: e.row.user.displayName,
-          is_hireable: false,
-          photo_public: false,
-        },
-      })),
+      data: page.items.map((e) => wakaLeader(e.rank, e.row.user, e.totalSeconds, e.dailyAverageSeconds, e.row.sharesLanguages ? (languages.get(e.row.user.id) ?? []) : [])),
       page: page.page,
       total_pages: page.pages,
       language,

@@ -19,7 +19,6 @@ export const metricsRoutes = new Hono<AppEnv>();
 
 const docs = describeRoute({
   tags: ["Kodo"],
-  operationId: "getMetrics",
   summary: "Your coding time as Prometheus metrics",
   description:
     "Prometheus text format 0.0.4 with Wakapi's metric names: `wakatime_seconds_total` (today), `wakatime_cumulative_seconds_total` (all time), " +

@@ -23,7 +23,16 @@ export const summaryRoutes = new Hono<AppEnv>();
 /** Longest span one request may cover: enough for "all time" of any real user. */
 const MAX_RANGE_DAYS = 366 * 30;
 
-summaryRoutes.get("/users/:user/statusbar/today", describeRoute(WAKATIME_DOCS.statusBar), requireApiKey(), async (c) => {
+// wakatime-cli calls `statusbar/today`; WakaTime's documentation spells it `status_bar/today`.
+summaryRoutes.get("/users/:user/statusbar/today", describeRoute(WAKATIME_DOCS.statusBar), requireApiKey(), (c) => statusBarToday(c));
+summaryRoutes.get(
+  "/users/:user/status_bar/today",
+  describeRoute({ ...WAKATIME_DOCS.statusBar, summary: "Today, for status bars (WakaTime's documented spelling of statusbar/today)" }),
+  requireApiKey(),
+  (c) => statusBarToday(c),
+);
+
+async function statusBarToday(c: AppContext) {
   const user = currentUser(c);
   const today = dayOf(c.var.ports.now(), user.timeZone);
   const [day] = await c.var.ports.activity.days(user, today, today);
@@ -32,7 +41,7 @@ summaryRoutes.get("/users/:user/statusbar/today", describeRoute(WAKATIME_DOCS.st
   const social = c.var.ports.social;
   const goals = social ? await goalViews(c.var.ports, user, await social.listGoals(user.id)) : [];
   return c.json({ ...body, data: { ...body.data, goals } });
-});
+}
 
 summaryRoutes.get("/users/:user/summaries", describeRoute(WAKATIME_DOCS.summaries), requireApiKey(), async (c) => {
   const user = withTimeZone(currentUser(c), c.req.query("timezone"));

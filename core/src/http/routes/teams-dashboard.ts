@@ -124,6 +124,21 @@ teamDashboardRoutes.get(
   },
 );
 
+/**
+ * A team board's rows, best first: each member's coding time in their chosen projects (a day
+ * counts at most 18 h, `flagged` when over); members without time are left out.
+ */
+export async function teamBoardRows(c: AppContext, members: TeamMember[], range: LeaderboardRange) {
+  return (await memberTimes(c, members, range))
+    .map((t) => {
+      const coding = [...t.byDay.values()].map((d) => d.coding);
+      const total = coding.reduce((a, s) => a + Math.min(s, MAX_PLAUSIBLE_SECONDS_PER_DAY), 0);
+      return { t, total, flagged: coding.some((s) => s > MAX_PLAUSIBLE_SECONDS_PER_DAY) };
+    })
+    .filter((r) => r.total > 0)
+    .sort((a, b) => b.total - a.total || (a.t.member.user.username < b.t.member.user.username ? -1 : 1));
+}
+
 teamDashboardRoutes.get(
   "/teams/:id/leaderboard",
   describeRoute({
@@ -139,14 +154,7 @@ teamDashboardRoutes.get(
   async (c) => {
     const { range } = c.req.valid("query");
     const { members } = await membership(c, c.req.param("id"));
-    const rows = (await memberTimes(c, members, range))
-      .map((t) => {
-        const coding = [...t.byDay.values()].map((d) => d.coding);
-        const total = coding.reduce((a, s) => a + Math.min(s, MAX_PLAUSIBLE_SECONDS_PER_DAY), 0);
-        return { t, total, flagged: coding.some((s) => s > MAX_PLAUSIBLE_SECONDS_PER_DAY) };
-      })
-      .filter((r) => r.total > 0)
-      .sort((a, b) => b.total - a.total || (a.t.member.user.username < b.t.member.user.username ? -1 : 1));
+    const rows = await teamBoardRows(c, members, range);
     const mine = rows.findIndex((r) => r.t.member.user.id === c.var.auth.user.id);
     c.header("Cache-Control", "private, no-store");
     return c.json({
