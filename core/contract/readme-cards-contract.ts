@@ -23,7 +23,14 @@ export function defineReadmeCardsContract(getTarget: () => ContractTarget): void
 
       const hidden = await card();
       expect(hidden.status).toBe(200);
-      expect((await hidden.json()).data).toMatchObject({ username, is_coding_activity_visible: false, is_other_usage_visible: false });
+      expect((await hidden.json()).data).toEqual({
+        range: "last_7_days",
+        is_up_to_date: true,
+        percent_calculated: 100,
+        status: "ok",
+        is_coding_activity_visible: false,
+        is_other_usage_visible: false,
+      });
 
       const shared = await u.call("/api/kodo/sharing", { method: "PATCH", body: JSON.stringify({ publicProfile: true, languages: true, projects: "hidden" }) });
       expect(shared.status).toBe(200);

@@ -96,7 +96,6 @@ describe("readme cards (github-readme-stats' WakaTime card)", () => {
       const { res, body } = await fetchCard(CARD_URL(username));
       expect(res.status).toBe(200);
       expect(body.data).toEqual({
-        username,
         range: "last_7_days",
         is_up_to_date: true,
         percent_calculated: 100,
@@ -104,7 +103,7 @@ describe("readme cards (github-readme-stats' WakaTime card)", () => {
         is_coding_activity_visible: false,
         is_other_usage_visible: false,
       });
-      answers.add(JSON.stringify({ ...body.data, username: "x" }) + res.headers.get("cache-control"));
+      answers.add(JSON.stringify(body) + res.headers.get("cache-control"));
       // The user object: one 404 for both.
       const user = await fetchCard(`/api/v1/users/@${username}`);
       expect(user.res.status).toBe(404);

@@ -313,7 +313,6 @@ export const publicWakaTimeStatsSchema = z.object({
 /** The one answer for unknown and private users: nothing but the URL's own words. */
 export const notPublicWakaTimeStatsSchema = z.object({
   data: z.object({
-    username: z.string(),
     range: z.string(),
     is_up_to_date: z.boolean(),
     percent_calculated: z.number(),

@@ -66,9 +66,9 @@ export async function publicWakaStats(c: AppContext, username: string): Promise<
   if (!isRangeName(rangeName)) return jsonError(c, 400, `range: unknown range "${rangeName.slice(0, 40)}"`);
   const path = `/api/v1/users/${encodeURIComponent(username)}/stats/${rangeName}`;
   return publicRead(c, username, path, {}, async (found) => {
-    if (!found) return publicJsonResponse(notPublicStats(username, rangeName));
+    if (!found) return publicJsonResponse(notPublicStats(rangeName));
     const range = await publicRange(c.var.ports, found.user, found.sharing, rangeName);
-    if (!range) return publicJsonResponse(notPublicStats(found.user.username, rangeName));
+    if (!range) return publicJsonResponse(notPublicStats(rangeName));
     const days = await publicDays(c.var.ports, found, range, {});
     return publicJsonResponse(publicStatsBody(found, range, days));
   });
@@ -123,12 +123,12 @@ export function publicStatsBody(found: Pick<PublicUser, "user" | "sharing">, ran
 
 /**
  * The one answer for unknown and private users (and a range entirely outside the shared
- * history): built from the URL alone.
+ * history): built from the range alone. It does not echo the name asked for: a path may name a
+ * user by id, and no answer to others ever carries an id.
  */
-export function notPublicStats(username: string, rangeName: string) {
+export function notPublicStats(rangeName: string) {
   return {
     data: {
-      username,
       range: rangeName,
       is_up_to_date: true,
       percent_calculated: 100,
