@@ -1,4 +1,4 @@
-import type { HeatMap } from "$lib/dashboard/types";
+import type { HeatMap } from "@kodo/core/dashboard";
 import { longDayText, shortDuration } from "$lib/dashboard/format";
 import type { ChartOption } from "./echarts";
 import { esc, TEXT, TOOLTIP } from "./theme";
