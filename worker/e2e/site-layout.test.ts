@@ -302,6 +302,21 @@ describe("site layout", () => {
     expect(found).toEqual([]);
   });
 
+  it("fits the other signed-in pages too (leaderboards, friends, teams, goals): no overflow at 390 px, no serious axe-core violation", async () => {
+    const found: string[] = [];
+    for (const other of ["/leaderboards", "/friends", "/teams", "/goals"]) {
+      for (const width of [390, 1440]) {
+        await page.setViewportSize({ width, height: 900 });
+        await openPage(page, other);
+        expect(await overflow(page), `${other} at ${width} px`).toBeLessThanOrEqual(0);
+        const header = await headerShape(page);
+        expect(Math.abs(header.bar.left - header.main.left), `${other} at ${width} px: left edges`).toBeLessThanOrEqual(1);
+        found.push(...(await axeViolations(page)).map((v) => `${other} at ${width} px: ${v}`));
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
   it("tells what to do on error pages", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await gotoReady(page, `${stack.siteUrl}/projects/no-such-project?range=last_7_days`);
