@@ -125,7 +125,7 @@ describe("dashboard", () => {
     }
     await mkdir(SHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SHOTS, "project-desktop.png"), fullPage: true });
-    await page.getByRole("link", { name: "Dashboard" }).first().click();
+    await page.getByRole("navigation", { name: "Breadcrumb" }).getByRole("link", { name: "Dashboard" }).click();
     await page.waitForURL(/\/dashboard\?range=last_30_days/);
   });
 
@@ -219,7 +219,10 @@ describe("dashboard", () => {
     const plain = await noScript.newPage();
     await plain.goto(`${stack.siteUrl}/dashboard?range=last_30_days`);
     expect(Number(await plain.getByTestId("total").getAttribute("data-seconds"))).toBeCloseTo(expectedSeconds(beats, all, start(shiftDay(today, -29)), start(shiftDay(today, 1))), 2);
-    for (const id of ["chart-daily", "chart-hours", "chart-heat-map"]) expect(await plain.getByTestId(id).locator("svg rect, svg path").count(), id).toBeGreaterThan(10);
+    for (const id of ["chart-daily", "chart-hours"]) expect(await plain.getByTestId(id).locator("svg rect, svg path").count(), id).toBeGreaterThan(10);
+    // The year heat map is HTML: all 365 days, with the seeded days shaded.
+    expect(await plain.getByTestId("chart-heat-map").locator("[data-day]").count()).toBe(365);
+    expect(await plain.getByTestId("chart-heat-map").locator("[data-day]:not([data-level='0'])").count()).toBeGreaterThan(30);
     await noScript.close();
   });
 

@@ -223,11 +223,11 @@ describe("the shell", () => {
     await page.getByLabel("Theme").selectOption("dark");
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(await bg()).toBe("rgb(17, 22, 20)");
+    expect(await bg()).toBe("rgb(13, 18, 16)"); // --bg of the dark palette (site/src/app.css)
     await page.reload();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
     await page.getByLabel("Theme").selectOption("light");
-    expect(await bg()).toBe("rgb(247, 248, 247)");
+    expect(await bg()).toBe("rgb(244, 246, 245)");
   });
 });
 

@@ -1,14 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DashboardView as CoreDashboardView, ProjectView as CoreProjectView } from "@kodo/core";
-import type { DashboardView as SiteDashboardView, ProjectView as SiteProjectView } from "../../site/src/lib/dashboard/types.ts";
 import { dashboardViewSchema, projectViewSchema } from "../../core/src/http/routes/dashboard-schemas.ts";
 import { asSession, signIn } from "./sign-in-helpers.ts";
 import { aUser, call, expectedTotals, freshStorage, getJson, postBeats, stubFor, sum, UA_CLI, wire } from "./helpers.ts";
-
-/** The site keeps its own copy of the answer types; `npm run typecheck` fails when they drift. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const typesAgree: [Same<CoreDashboardView, SiteDashboardView>, Same<CoreProjectView, SiteProjectView>] = [true, true];
-void typesAgree;
 
 beforeEach(freshStorage);
 

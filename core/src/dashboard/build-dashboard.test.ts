@@ -57,6 +57,9 @@ describe("buildDashboard", () => {
     expect(v.stats.streak).toMatchObject({ currentDays: 3, longestDays: 3, longestStart: "2026-03-02" });
     expect(v.heatMap).toMatchObject(heatMapSpan("2026-03-04"));
     expect(v.heatMap.days.map((d) => d.day)).toEqual(["2026-02-01", "2026-03-02", "2026-03-03", "2026-03-04"]);
+    // Each day's tooltip names its largest project (kodo's 60 min beat site's 30 on 2026-03-02).
+    expect(v.heatMap.days.map((d) => [d.seconds, d.topProject])).toEqual([[15 * 60, "old"], [90 * 60, "kodo"], [45 * 60, "kodo"], [20 * 60, "kodo"]]);
+    expect(view("last_7_days", { project: "site" }).heatMap.days).toEqual([{ day: "2026-03-02", seconds: 30 * 60, topProject: "site" }]);
     expect(v.timeline.day).toBe("2026-03-04");
     expect(v.timeline.entries).toHaveLength(1);
   });

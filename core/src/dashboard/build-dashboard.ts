@@ -5,10 +5,10 @@ import { addDays, dayOf, daysBetween } from "../time/zone.ts";
 import type { DayRange } from "../time/ranges.ts";
 import { dailySeries } from "./daily-series.ts";
 import { hoursOfDay } from "./hours.ts";
-import { shareItems } from "./labels.ts";
+import { labelOf, shareItems } from "./labels.ts";
 import { bestDay, dailyAverage, streaks } from "./stats.ts";
 import { timelineOf } from "./timeline.ts";
-import { FILTER_KEYS, type DashboardFilter, type DashboardView, type DayTotal, type RangeInfo, type ShareItem } from "./types.ts";
+import { FILTER_KEYS, type DashboardFilter, type DashboardView, type DayTotal, type HeatMapDay, type RangeInfo, type ShareItem } from "./types.ts";
 
 /** The heat map covers the 365 days up to today, whatever the range. */
 export const HEAT_MAP_DAYS = 365;
@@ -53,6 +53,15 @@ export interface DashboardInput {
 
 const toDayTotals = (days: readonly DayActivity[]): DayTotal[] => days.map((d) => ({ day: d.day, seconds: d.totalSeconds }));
 
+/** The day's project with the most time (ties: the first name in sort order), as the dashboard labels it. */
+function topProjectOf(day: DayActivity): string | null {
+  let top: [string, number] | null = null;
+  for (const [name, seconds] of Object.entries(day.totals.project).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (seconds > 0 && (top === null || seconds > top[1])) top = [name, seconds];
+  }
+  return top === null ? null : labelOf("project", top[0]);
+}
+
 /**
  * Everything one dashboard view draws, from the days the route read. Filters are applied to
  * sessions (`filterDays`), so combined filters give exact totals; filter options come from the
@@ -71,7 +80,7 @@ export function buildDashboard(input: DashboardInput): DashboardView {
     input.heatMapDays.filter((d) => d.day >= span.start && d.day <= span.end),
     sessionFilter,
   );
-  const heatTotals = toDayTotals(heatDays).filter((d) => d.seconds > 0);
+  const heatTotals: HeatMapDay[] = heatDays.filter((d) => d.totalSeconds > 0).map((d) => ({ day: d.day, seconds: d.totalSeconds, topProject: topProjectOf(d) }));
   const rangeTotals = toDayTotals(rangeDays);
   const timelineSessions = filterDays(input.timelineDays, sessionFilter).flatMap((d) => d.sessions);
 

@@ -92,11 +92,16 @@ export interface Timeline {
   entries: TimelineEntry[];
 }
 
+/** A day of the heat map: its total and the project with the most time (its label), for the tooltip. */
+export interface HeatMapDay extends DayTotal {
+  topProject: string | null;
+}
+
 export interface HeatMap {
   start: string;
   end: string;
   /** Active days only, in day order. */
-  days: DayTotal[];
+  days: HeatMapDay[];
 }
 
 export interface DashboardView {

@@ -71,7 +71,11 @@ export const dashboardViewSchema = z
     daily: dailySeries,
     shares: shares(DIMENSION_KEYS),
     hours: z.array(z.number()).length(24),
-    heatMap: z.object({ start: z.string(), end: z.string(), days: z.array(dayTotal) }),
+    heatMap: z.object({
+      start: z.string(),
+      end: z.string(),
+      days: z.array(dayTotal.extend({ topProject: z.string().nullable().meta({ description: "The day's project with the most time (its label)." }) })),
+    }),
     timeline: z.object({
       day: z.string(),
       dayStart: z.number(),

@@ -1,4 +1,4 @@
-import type { DailySeries } from "$lib/dashboard/types";
+import type { DailySeries } from "@kodo/core/dashboard";
 import { bucketText, shortDuration } from "$lib/dashboard/format";
 import type { ChartOption } from "./echarts";
 import { AXIS_LINE, colorAt, esc, GRID_LINE, OTHER_COLOR, OTHER_PROJECTS, TEXT, TOOLTIP } from "./theme";

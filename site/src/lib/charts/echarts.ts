@@ -5,11 +5,11 @@
  * resizing) with the SVG renderer too, whose `currentColor` text follows the page's theme.
  */
 import * as echarts from "echarts/core";
-import { BarChart, CustomChart, HeatmapChart, PieChart } from "echarts/charts";
-import { CalendarComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
+import { BarChart, CustomChart, PieChart } from "echarts/charts";
+import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
 
-echarts.use([BarChart, CustomChart, HeatmapChart, PieChart, CalendarComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
+echarts.use([BarChart, CustomChart, PieChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 export { echarts };
 export type ChartOption = echarts.EChartsCoreOption;

@@ -1,4 +1,4 @@
-import type { ShareItem } from "$lib/dashboard/types";
+import type { ShareItem } from "@kodo/core/dashboard";
 import { percentText, shortDuration } from "$lib/dashboard/format";
 import type { ChartOption } from "./echarts";
 import { colorAt, esc, OTHER_COLOR, TEXT, TOOLTIP } from "./theme";

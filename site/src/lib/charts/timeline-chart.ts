@@ -1,4 +1,4 @@
-import type { Timeline } from "$lib/dashboard/types";
+import type { Timeline } from "@kodo/core/dashboard";
 import { clockText, durationText } from "$lib/dashboard/format";
 import { echarts, type ChartOption } from "./echarts";
 import { AXIS_LINE, colorAt, esc, GRID_LINE, TEXT, TOOLTIP } from "./theme";

@@ -8,7 +8,7 @@ import { api, apiJson, errorText } from "$lib/server/api";
 import type { ApiKey } from "$lib/types";
 import { dashboardApiQuery, projectApiQuery } from "./query";
 import { DASHBOARD_DEPENDENCY } from "./refresh";
-import type { DashboardView, ProjectView } from "./types";
+import type { DashboardView, ProjectView } from "@kodo/core/dashboard";
 import type { Goal } from "$lib/social/types";
 
 /** What a page's server load gets (any route's). */
