@@ -13,3 +13,4 @@ export * from "./sessions/flush-policy.ts";
 export * from "./dashboard/index.ts";
 export * from "./accounts/index.ts";
 export * from "./net/index.ts";
+export * from "./relay/index.ts";

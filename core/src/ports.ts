@@ -11,6 +11,7 @@ import type { EntityTotal } from "./dashboard/types.ts";
 import type { SocialStore } from "./social/ports.ts";
 import type { TeamStore } from "./social/team-ports.ts";
 import type { Outbound } from "./net/safe-fetch.ts";
+import type { RelayStore } from "./relay/relay.ts";
 
 export interface User {
   id: string;
@@ -183,6 +184,8 @@ export interface Ports {
    * policy (net/safe-fetch.ts); absent -> remote import answers 501.
    */
   outbound?: Outbound;
+  /** Forwarding to an upstream WakaTime-compatible server (relay/relay.ts); absent -> 501. */
+  relay?: RelayStore;
 }
 
 export function mergeSettingsOf(user: Pick<User, "timeZone" | "keystrokeTimeoutMinutes">): MergeSettings {

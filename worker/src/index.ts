@@ -15,6 +15,7 @@ import { d1Teams } from "./stores/social-teams.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { betterAuthOpenApi } from "./auth/openapi.ts";
 import { cloudflareOutbound } from "./outbound.ts";
+import { cloudflareRelay } from "./stores/relay.ts";
 
 export { UserActivity } from "./activity/object.ts";
 export { RateLimiter } from "./auth/rate-limiter.ts";
@@ -32,6 +33,7 @@ const app = createApi<{ Bindings: Env }>({
     social: d1Social(c.env.DB),
     teams: d1Teams(c.env.DB),
     outbound: cloudflareOutbound(c.env as unknown as Record<string, unknown>),
+    relay: cloudflareRelay(c.env),
   }),
 });
 // Sign-in (Better Auth) and what the sign-in page needs; Cloudflare-only (worker/src/auth).
