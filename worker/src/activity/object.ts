@@ -234,8 +234,13 @@ export class UserActivity extends DurableObject<Env> {
     // (or the alarm came early for the relay), the flush is not due yet: re-arm for the time
     // the policy gives now. A recompute after a settings change is never postponed.
     const pendingSince = this.meta.pendingSince();
-    const due = pendingSince !== null && this.armedFor !== null && this.meta.recompute() === null ? nextFlushAt(pendingSince, this.lastActivityAt, flushPolicyOf(this.env)) : now;
-    if (due > now + 0.5) {
+    const armedFor = this.armedFor;
+    const postponable = pendingSince !== null && armedFor !== null && this.meta.recompute() === null;
+    const due = postponable ? nextFlushAt(pendingSince, this.lastActivityAt, flushPolicyOf(this.env)) : now;
+    // Woken for the relay before the flush's time: the flush waits for its own.
+    const relayDue = this.relay.dueAt(now);
+    const forRelay = relayDue !== null && relayDue <= now + 0.5 && due > now + 0.5;
+    if (postponable && (forRelay || due > armedFor + 0.5)) {
       this.armedFor = due;
       wanted = due;
     } else if ((await this.flushNow()).more) {
