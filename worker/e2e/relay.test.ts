@@ -3,8 +3,9 @@
  * second is the first one's relay upstream, reached through a recording proxy on loopback
  * (KODO_ALLOW_LOOPBACK_IMPORT=1 lets the relay reach loopback, as for remote import). Proves:
  * every accepted heartbeat arrives upstream exactly once, duplicates sent to Kodo are never
- * forwarded, an upstream outage is ridden out (proxy closed: connection refused; reopened: the
- * backoff's retry delivers everything queued, once), and a client's request time does not
+ * forwarded, an upstream outage is ridden out (the upstream Kodo stopped and its proxy closed:
+ * connection refused; both started again: the backoff's retry delivers everything queued,
+ * once), and a client's request time does not
  * change while the relay's upstream hangs (accepts the connection, never answers).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,6 +19,8 @@ import { ensureUser, ensureUsers, freePort, startWorker } from "../../scripts/lo
 let kodo: Awaited<ReturnType<typeof startWorker>>;
 let upstream: Awaited<ReturnType<typeof startWorker>>;
 const dirs: string[] = [];
+let upstreamState: string;
+let upstreamPort: number;
 const user = (name: string) => ({ username: `${name}_${crypto.randomUUID().slice(0, 6)}`, key: `waka_${crypto.randomUUID()}` });
 const [alice, bob, carol, aliceUp] = [user("alice"), user("bob"), user("carol"), user("aliceup")];
 
@@ -61,8 +64,12 @@ class RecordingProxy {
     }
     const headers: Record<string, string> = {};
     for (const h of ["authorization", "content-type", "user-agent", "x-machine-name"]) if (typeof req.headers[h] === "string") headers[h] = req.headers[h];
-    const res = await fetch(`${this.target}${req.url}`, { method: req.method, headers, body: text });
-    return { status: res.status, body: await res.text() };
+    try {
+      const res = await fetch(`${this.target}${req.url}`, { method: req.method, headers, body: text });
+      return { status: res.status, body: await res.text() };
+    } catch {
+      return { status: 502, body: JSON.stringify({ error: "upstream not reachable" }) };
+    }
   }
 }
 
@@ -74,10 +81,11 @@ let hungPort: number;
 
 beforeAll(async () => {
   const kodoState = mkdtempSync(path.join(tmpdir(), "kodo-relay-"));
-  const upstreamState = mkdtempSync(path.join(tmpdir(), "kodo-relay-upstream-"));
+  upstreamState = mkdtempSync(path.join(tmpdir(), "kodo-relay-upstream-"));
+  upstreamPort = await freePort();
   dirs.push(kodoState, upstreamState);
   // One wrangler dev after the other (two starting at once can collide on ports).
-  upstream = await startWorker({ port: await freePort(), persistTo: upstreamState });
+  upstream = await startWorker({ port: upstreamPort, persistTo: upstreamState });
   await ensureUser(upstreamState, aliceUp);
   kodo = await startWorker({
     port: await freePort(),
@@ -145,8 +153,9 @@ describe("relay to a second Kodo", () => {
     expect(await relayStatus(alice.key)).toMatchObject({ queued: 0, forwarded: 30, dropped: 0, failures: 0, last_error: null });
   });
 
-  it("keeps what the upstream could not take while it was down, and delivers it once when it is back", async () => {
+  it("keeps what the upstream could not take while it was down, and delivers it once when it is back", { timeout: 300_000 }, async () => {
     await proxy.down();
+    await upstream.stop();
     expect(await send(alice.key, range(30, 45))).toEqual(Array(15).fill(201));
     expect(await send(alice.key, [...range(40, 45), ...range(45, 50)])).toEqual([...Array(5).fill(202), ...Array(5).fill(201)]);
     await expect.poll(() => relayStatus(alice.key).then((s) => s.failures), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
@@ -155,6 +164,7 @@ describe("relay to a second Kodo", () => {
     expect(during.last_error_at).not.toBeNull();
     expect(Date.parse(during.next_attempt_at)).toBeGreaterThan(Date.parse(during.last_error_at));
 
+    upstream = await startWorker({ port: upstreamPort, persistTo: upstreamState, migrate: false });
     await proxy.up();
     await expect.poll(() => upstreamEntities(day).then((e) => e.length), { timeout: 60_000 }).toBe(50);
     await expect.poll(() => relayStatus(alice.key).then((s) => s.queued), { timeout: 10_000 }).toBe(0);

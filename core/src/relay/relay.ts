@@ -18,6 +18,7 @@ import { checkUrl, type AddressPolicyOptions } from "../net/address-policy.ts";
 import type { Parsed } from "../accounts/api-keys.ts";
 import type { Heartbeat } from "../types.ts";
 import type { User } from "../ports.ts";
+import { toWireHeartbeat } from "../wakatime/v1/heartbeat.ts";
 
 /** Heartbeats per upstream request (wakatime-cli sends 25 at a time; servers take 100s). */
 export const RELAY_BATCH_SIZE = 100;
@@ -117,28 +118,14 @@ export function relayRetryDelaySeconds(failures: number, baseSeconds = RELAY_RET
   return delay * (0.9 + 0.2 * random());
 }
 
-/** A stored heartbeat as sent upstream: WakaTime's request fields, nulls left out. */
+/**
+ * A stored heartbeat as sent upstream: WakaTime's request fields (the wire shape less what the
+ * server derives itself: editor, OS and machine; the user agent under its request name), nulls
+ * left out.
+ */
 export function relayWireHeartbeat(hb: Heartbeat): Record<string, unknown> {
-  const wire: Record<string, unknown> = {
-    entity: hb.entity,
-    type: hb.type,
-    category: hb.category,
-    time: hb.time,
-    is_write: hb.isWrite,
-    project: hb.project,
-    project_root_count: hb.projectRootCount,
-    branch: hb.branch,
-    language: hb.language,
-    dependencies: hb.dependencies.length > 0 ? hb.dependencies : null,
-    lines: hb.lines,
-    lineno: hb.lineNumber,
-    cursorpos: hb.cursorPosition,
-    line_additions: hb.lineAdditions,
-    line_deletions: hb.lineDeletions,
-    ai_line_changes: hb.aiLineChanges,
-    human_line_changes: hb.humanLineChanges,
-    user_agent: hb.userAgent,
-  };
+  const { editor: _editor, operating_system: _os, machine_name_id: _machine, user_agent_id, dependencies, ...fields } = toWireHeartbeat(hb);
+  const wire: Record<string, unknown> = { ...fields, dependencies: dependencies.length > 0 ? dependencies : null, user_agent: user_agent_id };
   for (const k of Object.keys(wire)) if (wire[k] === null) delete wire[k];
   return wire;
 }
