@@ -9,6 +9,7 @@ import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { openSecret, RELAY_RETRY_BASE_SECONDS, type Outbound } from "@kodo/core";
+import { relayAnswerSchema, relaySetSchema } from "@kodo/core/http";
 import { aUser, call, freshStorage, getJson, postBeats, stubFor, wire } from "./helpers.ts";
 import { asSession, signIn } from "./sign-in-helpers.ts";
 import type { UserActivity } from "../src/activity/object.ts";
@@ -60,10 +61,12 @@ describe("relay settings", () => {
     expect(res.status).toBe(200);
     expect(text).not.toContain(key);
     expect(JSON.parse(text).data).toMatchObject({ url: UPSTREAM, key_hint: key.slice(-4), queued: 0, last_error: null, forwarded: 0 });
+    relaySetSchema.parse(JSON.parse(text));
     const read = await call("/api/kodo/account/relay", { headers: { cookie: s.cookie } });
     const readText = await read.text();
     expect(readText).not.toContain(key);
     expect(JSON.parse(readText).data.key_hint).toBe(key.slice(-4));
+    relayAnswerSchema.parse(JSON.parse(readText));
 
     const stored = await runInDurableObject(stubFor(s.userId), (_i, state) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'relay'").one().value);
     expect(stored).not.toContain(key);
@@ -163,9 +166,9 @@ describe("relay queue and sends", () => {
       expect(d).toBeLessThanOrEqual(expected[i]! * 1.1);
     });
     expect(await outboxOf(me.id)).toHaveLength(2);
-    let status = (await getJson(`/api/kodo/account/relay`, me.key)).data;
+    let status = relayAnswerSchema.parse(await getJson(`/api/kodo/account/relay`, me.key)).data!;
     expect(status).toMatchObject({ queued: 2, failures: 9, forwarded: 0, last_error: expect.stringMatching(/Could not connect/) });
-    expect(Date.parse(status.next_attempt_at) / 1000).toBeCloseTo(now, 0);
+    expect(Date.parse(status.next_attempt_at!) / 1000).toBeCloseTo(now, 0);
 
     // The upstream answers 500 to the whole batch: still kept, still backing off.
     const failing = outboundTo(async () => Response.json({ error: "database is down" }, { status: 500 }));
@@ -177,7 +180,7 @@ describe("relay queue and sends", () => {
     const picky = outboundTo(async () => Response.json({ responses: [[{ data: {} }, 201], [{ error: "entity: too long" }, 400]] }, { status: 201 }));
     expect(await runRelay(me.id, picky, next!)).toBeNull();
     expect(await outboxOf(me.id)).toHaveLength(0);
-    status = (await getJson(`/api/kodo/account/relay`, me.key)).data;
+    status = relayAnswerSchema.parse(await getJson(`/api/kodo/account/relay`, me.key)).data!;
     expect(status).toMatchObject({ queued: 0, failures: 0, forwarded: 1, dropped: 1, last_error: "upstream refused a heartbeat (400: entity: too long)" });
   });
 

@@ -56,7 +56,9 @@ const relaySchema = z.object({
   forwarded: z.number().int().meta({ description: "Heartbeats the upstream accepted." }),
   dropped: z.number().int().meta({ description: "Heartbeats given up: refused by the upstream, older than 7 days, or not queued because the queue was full." }),
 });
-const relayAnswer = z.object({ data: relaySchema.nullable() });
+/** GET's answer; PUT answers `relaySetSchema` (exported for the tests that check answers against the document). */
+export const relayAnswerSchema = z.object({ data: relaySchema.nullable() });
+export const relaySetSchema = z.object({ data: relaySchema });
 
 function store(c: Context<AppEnv>) {
   return c.var.ports.relay;
@@ -69,7 +71,7 @@ accountRelayRoutes.get(
     summary: "The relay to an upstream server",
     description: `The upstream that new heartbeats are forwarded to, and the queue's state (\`data: null\` when none is set). ${AUTH_NOTE}`,
     security: API_KEY_SECURITY,
-    responses: { 200: jsonResponse("The relay, or null.", relayAnswer), ...errorResponses(401, 501) },
+    responses: { 200: jsonResponse("The relay, or null.", relayAnswerSchema), ...errorResponses(401, 501) },
   }),
   requireAccount("read"),
   async (c) => {
@@ -97,7 +99,7 @@ accountRelayRoutes.put(
       required: ["url", "key"],
       properties: { url: { type: "string", example: "https://wakatime.com/api/v1" }, key: { type: "string", example: "waka_00000000-0000-4000-8000-000000000000" } },
     }),
-    responses: { 200: jsonResponse("The relay as now set.", z.object({ data: relaySchema })), ...errorResponses(400, 401, 403, 501) },
+    responses: { 200: jsonResponse("The relay as now set.", relaySetSchema), ...errorResponses(400, 401, 403, 501) },
   }),
   requireAccount("write"),
   async (c) => {
