@@ -72,6 +72,11 @@ export async function ensureUsers(persistTo, users) {
  */
 export async function startWorker({ port, persistTo, vars = {}, extraArgs = [], log = false, migrate = true, config = null, env = {} }) {
   if (migrate) await applyMigrations(persistTo);
+  // The relay seals upstream keys under KODO_RELAY_SECRET (wrangler.toml [secrets]); npm start
+  // keeps one in .dev.vars. Runs without .dev.vars (tests, CI, benchmarks) get a fixed local one,
+  // so the relay routes answer there as in production instead of 501.
+  const { existsSync } = await import("node:fs");
+  if (config === null && vars.KODO_RELAY_SECRET === undefined && !existsSync(path.join(ROOT, ".dev.vars"))) vars = { ...vars, KODO_RELAY_SECRET: "local-relay-secret-not-for-production" };
   const args = [wranglerBin(), "dev", ...(config ? ["-c", config] : []), "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--inspector-port", "0", ...extraArgs];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(nodeBin(), args, { cwd: ROOT, env: { ...QUIET_ENV, ...env }, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });

@@ -73,24 +73,30 @@ if (process.env.KODO_LOG !== "1") {
   });
 }
 
+/** Secrets wrangler reads itself from .dev.vars (wrangler.toml [secrets]); npm start makes them. */
+const DEV_SECRETS = ["BETTER_AUTH_SECRET", "KODO_RELAY_SECRET"];
+
 /**
- * .dev.vars (git-ignored): made with a fresh BETTER_AUTH_SECRET on the first run. Returns its
- * entries other than the secret, which wrangler reads itself (wrangler.toml [secrets]).
+ * .dev.vars (git-ignored): made with fresh secrets (sign-in, relay key encryption) on the first
+ * run, and given any that an older one lacks. Returns its entries other than the secrets.
  */
 function readDevVars() {
   const file = path.join(ROOT, ".dev.vars");
   if (!existsSync(file)) {
-    writeFileSync(file, `# Local secrets for wrangler dev (git-ignored). Made by npm start.\nBETTER_AUTH_SECRET=${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
-    console.log("Made .dev.vars with a new BETTER_AUTH_SECRET (local sign-in).");
+    writeFileSync(file, "# Local secrets for wrangler dev (git-ignored). Made by npm start.\n", { mode: 0o600 });
+  }
+  for (const name of DEV_SECRETS) {
+    const text = readFileSync(file, "utf8");
+    if (!new RegExp(`^\\s*${name}\\s*=\\s*\\S`, "m").test(text)) {
+      writeFileSync(file, `${text === "" || text.endsWith("\n") ? "" : "\n"}${name}=${randomBytes(32).toString("hex")}\n`, { flag: "a" });
+      console.log(`Added a new ${name} to .dev.vars (local secrets).`);
+    }
   }
   const vars = {};
   for (const line of readFileSync(file, "utf8").split("\n")) {
     const m = /^\s*([A-Z][A-Z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!m || m[1] === "BETTER_AUTH_SECRET") continue;
+    if (!m || DEV_SECRETS.includes(m[1])) continue;
     vars[m[1]] = m[2].replace(/^"(.*)"$/, "$1");
-  }
-  if (!/^\s*BETTER_AUTH_SECRET\s*=\s*\S/m.test(readFileSync(file, "utf8"))) {
-    writeFileSync(file, `BETTER_AUTH_SECRET=${randomBytes(32).toString("hex")}\n`, { flag: "a" });
   }
   return vars;
 }

@@ -20,6 +20,8 @@ export default defineConfig(async () => {
             BETTER_AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
             BETTER_AUTH_URL: "http://kodo.test",
             KODO_LOCAL_OUTBOX: "1",
+            // Encrypts relay upstream keys (core relay/secret-box.ts).
+            KODO_RELAY_SECRET: "test-relay-secret-0123456789abcdef",
           },
         },
       }),

@@ -14,3 +14,4 @@ export * from "./dashboard/index.ts";
 export * from "./accounts/index.ts";
 export * from "./net/index.ts";
 export * from "./external/external-durations.ts";
+export * from "./relay/index.ts";

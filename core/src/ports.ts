@@ -12,6 +12,7 @@ import type { SocialStore } from "./social/ports.ts";
 import type { TeamStore } from "./social/team-ports.ts";
 import type { Outbound } from "./net/safe-fetch.ts";
 import type { ExternalDurationStore } from "./external/external-durations.ts";
+import type { RelayStore } from "./relay/relay.ts";
 
 export interface User {
   id: string;
@@ -189,6 +190,8 @@ export interface Ports {
    * answer 501. When present, every read of days counts them (createApi wraps `activity`).
    */
   externalDurations?: ExternalDurationStore;
+  /** Forwarding to an upstream WakaTime-compatible server (relay/relay.ts); absent -> 501. */
+  relay?: RelayStore;
 }
 
 export function mergeSettingsOf(user: Pick<User, "timeZone" | "keystrokeTimeoutMinutes">): MergeSettings {

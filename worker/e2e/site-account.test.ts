@@ -1,10 +1,12 @@
 /**
  * Real-browser account flows against the locally running worker and dashboard: keys used by
  * a WakaTime client and revoked, export, import of a WakaTime dump and from a WakaTime-
- * compatible server (with a failed day resumed), settings with the history recompute, and
- * account deletion checked against every row the stack persisted.
+ * compatible server (with a failed day resumed), settings with the history recompute, the
+ * relay to an upstream server, and account deletion checked against every row the stack
+ * persisted.
  */
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,7 +38,7 @@ beforeAll(async () => {
   }
   fake = await startFakeWakaTime(fakeDays);
   // The fake server is on loopback: allowed only by the local-development switch.
-  stack = await startStack({ KODO_ALLOW_LOOPBACK_IMPORT: "1" });
+  stack = await startStack({ KODO_ALLOW_LOOPBACK_IMPORT: "1", KODO_RELAY_SECRET: "e2e-relay-secret-0123456789abcdef", KODO_RELAY_RETRY_BASE_SECONDS: "1" });
   context = await stack.newContext();
   page = await signInByEmail(stack, context, EMAIL);
 });
@@ -189,6 +191,76 @@ describe("settings", () => {
     await page.getByTestId("recompute").waitFor({ state: "detached", timeout: 60_000 });
     // The 200 dumped days had one 20-minute gap each: they count now.
     expect(await allTime()).toBe(before + 200 * 1200);
+  });
+});
+
+describe("relay", () => {
+  it("forwards new heartbeats to the upstream set on the page, shows its status and last error, and is removed", async () => {
+    // A WakaTime-compatible upstream on loopback: records each bulk POST, answers as WakaTime.
+    const received: { authorization: string | undefined; beats: { entity: string }[] }[] = [];
+    let answer = 201;
+    const upstream: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const beats = JSON.parse(Buffer.concat(chunks).toString()) as { entity: string }[];
+        if (answer !== 201) return void res.writeHead(answer, { "content-type": "application/json" }).end(JSON.stringify({ error: "Invalid API key" }));
+        received.push({ authorization: req.headers.authorization, beats });
+        res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify({ responses: beats.map(() => [{ data: {} }, 201]) }));
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    try {
+      const upstreamUrl = `http://127.0.0.1:${(upstream.address() as { port: number }).port}/api/v1`;
+      const upstreamKey = "waka_11111111-2222-4333-8444-555555555555";
+      await gotoReady(page, `${stack.siteUrl}/account/keys`);
+      await page.getByLabel(/^Label/).fill("relay test");
+      await page.getByRole("button", { name: "Create key" }).click();
+      const key = (await page.getByTestId("new-key-value").textContent())!.trim();
+
+      await gotoReady(page, `${stack.siteUrl}/account/relay`);
+      await page.getByLabel(/^API URL/).fill(upstreamUrl);
+      await page.getByLabel(/^API key there/).fill(upstreamKey);
+      await page.getByRole("button", { name: "Save relay" }).click();
+      await page.getByText("Relay saved").waitFor();
+      const status = page.getByTestId("relay-status");
+      expect(await status.textContent()).toContain(upstreamUrl);
+      expect(await status.textContent()).toContain(upstreamKey.slice(-4));
+      expect(await page.content()).not.toContain(upstreamKey);
+
+      const now = Math.floor(Date.now() / 1000);
+      const beats = [3, 2, 1].map((m) => ({ entity: `/relay/file${m}.ts`, type: "file", time: now - m * 60, project: "relayed", language: "Go" }));
+      expect((await sendBeats(key, beats)).status).toBe(201);
+      await expect.poll(() => received.flatMap((r) => r.beats.map((b) => b.entity)).sort(), { timeout: 30_000 }).toEqual(["/relay/file1.ts", "/relay/file2.ts", "/relay/file3.ts"]);
+      expect(received[0]!.authorization).toBe(`Basic ${Buffer.from(upstreamKey).toString("base64")}`);
+      await expect
+        .poll(async () => {
+          await gotoReady(page, `${stack.siteUrl}/account/relay`);
+          return [await page.getByTestId("relay-forwarded").textContent(), await page.getByTestId("relay-queued").textContent()];
+        })
+        .toEqual(["3", "0 heartbeats"]);
+      expect(await page.getByTestId("relay-last-success").textContent()).not.toBe("never");
+
+      // The upstream now refuses the key: the page shows the error and what waits.
+      answer = 401;
+      expect((await sendBeats(key, [{ entity: "/relay/late.ts", type: "file", time: now - 10, project: "relayed" }])).status).toBe(201);
+      await expect
+        .poll(async () => {
+          await gotoReady(page, `${stack.siteUrl}/account/relay`);
+          return await page.getByTestId("relay-last-error").textContent();
+        }, { timeout: 30_000 })
+        .toMatch(/upstream refused the key \(401: Invalid API key\): check the key/);
+      expect(await page.getByTestId("relay-queued").textContent()).toMatch(/^1 heartbeat, oldest since/);
+
+      page.once("dialog", (d) => void d.accept());
+      await page.getByRole("button", { name: "Remove relay" }).click();
+      await page.getByText("Relay removed").waitFor();
+      expect(await page.getByTestId("relay-status").count()).toBe(0);
+      const after = await fetch(`${stack.siteUrl}/api/kodo/account/relay`, { headers: { authorization: `Basic ${Buffer.from(key).toString("base64")}` } });
+      expect(await after.json()).toEqual({ data: null });
+    } finally {
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import { d1Teams } from "./stores/social-teams.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { betterAuthOpenApi } from "@kodo/core/auth";
 import { cloudflareOutbound } from "./outbound.ts";
+import { cloudflareRelay } from "./stores/relay.ts";
 
 export { UserActivity } from "./activity/object.ts";
 export { RateLimiter } from "./auth/rate-limiter.ts";
@@ -34,6 +35,7 @@ const app = createApi<{ Bindings: Env }>({
     teams: d1Teams(c.env.DB),
     outbound: cloudflareOutbound(c.env as unknown as Record<string, unknown>),
     externalDurations: cloudflareExternalDurations(c.env),
+    relay: cloudflareRelay(c.env),
   }),
 });
 // Sign-in (Better Auth, shared from @kodo/core/auth) and what the sign-in page needs, on D1.

@@ -35,7 +35,7 @@ describe("activity log migration 0001", () => {
     const range = `start=${new Date((now - 3000) * 1000).toISOString().slice(0, 10)}&end=${new Date(now * 1000).toISOString().slice(0, 10)}`;
     const before = await getJson(`/api/v1/users/current/summaries?${range}`, user.key);
 
-    // Rebuild the log as 0000 left it, with the same rows, and forget that 0001 ran.
+    // Rebuild the log as 0000 left it, with the same rows, and forget that 0001 (and later) ran.
     await runInDurableObject(stubFor(user.id), async (_instance, state) => {
       const sql = state.storage.sql;
       const rows = sql.exec("SELECT * FROM heartbeats").toArray();

@@ -17,6 +17,7 @@ export * from "./openapi-wakatime.ts";
 export { errorSchema } from "./openapi-schemas.ts";
 export { publicStatsSchema } from "./routes/public-schemas.ts";
 export { shieldsEndpointSchema } from "./routes/badge.ts";
+export { relayAnswerSchema, relaySetSchema } from "./routes/account-relay.ts";
 export { FRIEND_REQUEST_SENT } from "./routes/friends.ts";
 export { TEAM_INVITE_SENT } from "./routes/team-invites.ts";
 export { wakaGoalsSchema, wakaGoalOneSchema } from "./routes/wakatime-goals.ts";

@@ -53,3 +53,19 @@ export interface Providers {
   email: boolean;
   outbox: boolean;
 }
+
+/** The relay to an upstream WakaTime-compatible server (GET /api/kodo/account/relay). */
+export interface Relay {
+  url: string;
+  key_hint: string;
+  set_at: string;
+  queued: number;
+  oldest_queued_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  next_attempt_at: string | null;
+  failures: number;
+  forwarded: number;
+  dropped: number;
+}

@@ -22,6 +22,7 @@ import {
   type HeartbeatDeletion,
   type DeletionChunk,
   type HeartbeatPageRequest,
+  type RelayStatus,
   pageLimit,
   type ExternalDuration,
   type ExternalWriteOutcome,
@@ -31,7 +32,9 @@ import { heartbeatCountBetween, heartbeatPageBetween, heartbeatsAfter, insertHea
 import { DayStore } from "./day-store.ts";
 import { flushDays, type FlushResult } from "./flush.ts";
 import { daysAffectedByAll } from "./stale-days.ts";
-import { flushPolicyOf } from "./config.ts";
+import { flushPolicyOf, relayRetryBaseOf } from "./config.ts";
+import { RelayOutbox } from "./relay.ts";
+import { cloudflareOutbound } from "../outbound.ts";
 import { Meta } from "./meta.ts";
 import { deleteChunk, refreshSeen } from "./deletion.ts";
 import { deleteExternal, externalBetween, putExternal } from "./external.ts";
@@ -48,6 +51,7 @@ export class UserActivity extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly meta: Meta;
   private readonly dayStore: DayStore;
+  private readonly relay: RelayOutbox;
   /** Epoch seconds of the latest ingest this instance saw (for the quiet-period rule). */
   private lastActivityAt = 0;
   /** First/last seen times this instance has written, by kind and value. */
@@ -60,6 +64,7 @@ export class UserActivity extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.meta = new Meta(this.sql);
     this.dayStore = new DayStore(this.sql, this.meta);
+    this.relay = new RelayOutbox(this.sql, this.meta);
     const db = drizzle(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => {
       await migrate(db, migrations);
@@ -87,11 +92,13 @@ export class UserActivity extends DurableObject<Env> {
     const now = Date.now() / 1000;
     const createdTimes: number[] = [];
     const seen = new Map<string, { kind: SeenKind; value: string; first: number; last: number }>();
+    const created: { id: string; hb: Heartbeat }[] = [];
     const inserted = insertHeartbeats(this.ctx.storage, resolved.map((hb, i) => ({ id: keys[i]!, hb })), now);
     const outcomes = resolved.map((hb, i): IngestOutcome => {
       // A key repeated inside one batch is stored once: only its first occurrence is "created".
       if (!inserted.delete(keys[i]!)) return "duplicate";
       createdTimes.push(hb.time);
+      created.push({ id: keys[i]!, hb });
       noteSeen(seen, "project", hb.project, hb.time);
       noteSeen(seen, "userAgent", hb.userAgent, hb.time);
       noteSeen(seen, "machine", hb.machine, hb.time);
@@ -100,6 +107,8 @@ export class UserActivity extends DurableObject<Env> {
     // The days the new heartbeats can change (all of them at once: see stale-days.ts).
     const staleDays = daysAffectedByAll(createdTimes, settings);
     if (staleDays.length === 0) return outcomes;
+    // Newly stored heartbeats only go to the relay's outbox, in this same synchronous write.
+    const relayAt = this.relay.enqueue(created, now);
     for (const s of seen.values()) {
       // Seen times are kept to the minute: skip the write when it would change nothing more.
       const cacheKey = `${s.kind}\u0000${s.value}`;
@@ -115,6 +124,7 @@ export class UserActivity extends DurableObject<Env> {
     this.dayStore.markStale(staleDays);
     if (last) this.meta.setLastHeartbeat(last);
     await this.scheduleFlush(now);
+    if (relayAt !== null) await this.armBy(relayAt);
     return outcomes;
   }
 
@@ -199,31 +209,85 @@ export class UserActivity extends DurableObject<Env> {
 
   /** Writes every changed day to D1 now (the alarm's work; also used by tests and benchmarks). */
   async flush(): Promise<FlushResult> {
-    const userId = this.meta.userId();
-    if (!userId) return { daysWritten: 0, rowsWritten: 0 };
-    this.meta.clearPendingSince();
-    const settings = this.meta.settings();
-    if (!settings) return { daysWritten: 0, rowsWritten: 0 };
-    const more = this.dayStore.advanceRecompute(settings);
-    const result = await flushDays(this.env.DB, userId, this.dayStore, settings);
-    if (more) await this.ctx.storage.setAlarm(Date.now() + 1000);
+    const { result, more } = await this.flushNow();
+    if (more) await this.armBy(Date.now() / 1000 + 1);
     return result;
   }
 
+  /** The flush; `more` when a recompute has chunks left (the alarm comes back in a second). */
+  private async flushNow(): Promise<{ result: FlushResult; more: boolean }> {
+    const userId = this.meta.userId();
+    if (!userId) return { result: { daysWritten: 0, rowsWritten: 0 }, more: false };
+    this.meta.clearPendingSince();
+    const settings = this.meta.settings();
+    if (!settings) return { result: { daysWritten: 0, rowsWritten: 0 }, more: false };
+    const more = this.dayStore.advanceRecompute(settings);
+    const result = await flushDays(this.env.DB, userId, this.dayStore, settings);
+    return { result, more };
+  }
+
+  /**
+   * One alarm serves two schedules: the D1 flush and the relay's sends. Each run does what is
+   * due and re-arms for the earlier of what each still wants.
+   */
   override async alarm(): Promise<void> {
-    // Ingest arms the alarm once per pending period and leaves it; if activity went on since,
-    // the flush is not due yet: re-arm for the time the policy gives now.
+    const now = Date.now() / 1000;
+    let wanted: number | null = null;
+    // Ingest arms the alarm once per pending period and leaves it; if activity went on since
+    // (or the alarm came early for the relay), the flush is not due yet: re-arm for the time
+    // the policy gives now. A recompute after a settings change is never postponed.
     const pendingSince = this.meta.pendingSince();
-    // A recompute after a settings change also runs on the alarm: never postpone it.
-    if (pendingSince !== null && this.armedFor !== null && this.meta.recompute() === null) {
-      const due = nextFlushAt(pendingSince, this.lastActivityAt, flushPolicyOf(this.env));
-      if (due > this.armedFor + 0.5) {
-        this.armedFor = due;
-        await this.ctx.storage.setAlarm(due * 1000);
-        return;
-      }
+    const armedFor = this.armedFor;
+    const postponable = pendingSince !== null && armedFor !== null && this.meta.recompute() === null;
+    const due = postponable ? nextFlushAt(pendingSince, this.lastActivityAt, flushPolicyOf(this.env)) : now;
+    // Woken for the relay before the flush's time: the flush waits for its own.
+    const relayDue = this.relay.dueAt(now);
+    const forRelay = relayDue !== null && relayDue <= now + 0.5 && due > now + 0.5;
+    if (postponable && (forRelay || due > armedFor + 0.5)) {
+      this.armedFor = due;
+      wanted = due;
+    } else if ((await this.flushNow()).more) {
+      wanted = now + 1;
     }
-    await this.flush();
+    const relayAt = await this.runRelay(now);
+    // Heartbeats that came in while the relay's request was out may have started a new
+    // pending period: its flush time counts too.
+    if (wanted === null && this.meta.pendingSince() !== null) wanted = this.armedFor ?? now + 1;
+    if (relayAt !== null && (wanted === null || relayAt < wanted)) wanted = relayAt;
+    if (wanted !== null) await this.ctx.storage.setAlarm(wanted * 1000);
+  }
+
+  /** The relay's part of an alarm; its failures are recorded in its state, never thrown. */
+  private async runRelay(now: number): Promise<number | null> {
+    const userId = this.meta.userId();
+    if (!userId) return null;
+    try {
+      const env = this.env as unknown as Record<string, unknown>;
+      return await this.relay.run(userId, { secret: typeof env.KODO_RELAY_SECRET === "string" ? env.KODO_RELAY_SECRET : undefined, outbound: cloudflareOutbound(env), retryBaseSeconds: relayRetryBaseOf(env) }, now);
+    } catch (err) {
+      console.error("relay run failed", err);
+      return now + relayRetryBaseOf(this.env);
+    }
+  }
+
+  /** The relay setting and its queue's state (null when none is set). */
+  async relayStatus(): Promise<RelayStatus | null> {
+    return this.relay.status();
+  }
+
+  /** Sets the relay upstream; the key arrives sealed (worker/src/stores/relay.ts). */
+  async setRelay(userId: string, config: { url: string; sealedKey: string; keyHint: string }): Promise<RelayStatus> {
+    this.meta.assertLive();
+    this.meta.bind(userId);
+    const now = Date.now() / 1000;
+    const at = this.relay.set({ ...config, setAt: now }, now);
+    if (at !== null) await this.armBy(at);
+    return this.relay.status()!;
+  }
+
+  /** Removes the relay and drops its queue. */
+  async clearRelay(): Promise<boolean> {
+    return this.relay.clear();
   }
 
   /**
@@ -299,7 +363,13 @@ export class UserActivity extends DurableObject<Env> {
     if (this.meta.pendingSince() !== null) return;
     this.meta.setPendingSince(now);
     this.armedFor = nextFlushAt(now, now, flushPolicyOf(this.env));
-    await this.ctx.storage.setAlarm(this.armedFor * 1000);
+    await this.armBy(this.armedFor);
+  }
+
+  /** Makes the alarm fire at `at` (epoch seconds) or earlier: it keeps an earlier one set. */
+  private async armBy(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at * 1000) await this.ctx.storage.setAlarm(at * 1000);
   }
 }
 

@@ -85,3 +85,18 @@ export const externalDurations = sqliteTable(
   },
   (t) => [index("external_durations_start").on(t.startTime)],
 );
+
+/**
+ * Heartbeats waiting to be forwarded to the user's relay upstream (core relay/relay.ts), in
+ * the order stored (`seq`, the rowid). `id` is the heartbeat's dedupe key, unique: a heartbeat
+ * is queued at most once, and only when it was newly stored (never a duplicate). `body` is the
+ * heartbeat as sent upstream (JSON); `machine` goes in the request's X-Machine-Name header.
+ */
+export const relayOutbox = sqliteTable("relay_outbox", {
+  seq: integer("seq").primaryKey(),
+  id: text("id").notNull().unique(),
+  machine: text("machine"),
+  body: text("body").notNull(),
+  /** Epoch seconds when queued. */
+  queuedAt: real("queued_at").notNull(),
+});

@@ -18,6 +18,7 @@ import { accountKeyRoutes } from "./account-keys.ts";
 import { accountDataRoutes } from "./account-data.ts";
 import { accountImportRoutes } from "./account-remote-import.ts";
 import { accountHeartbeatRoutes } from "./account-heartbeats.ts";
+import { accountRelayRoutes } from "./account-relay.ts";
 import { purgeUserCaches } from "../user-caches.ts";
 
 export const accountRoutes = new Hono<AppEnv>();
@@ -142,5 +143,6 @@ export function accountApi() {
     .route("/keys", accountKeyRoutes)
     .route("/", accountDataRoutes)
     .route("/", accountHeartbeatRoutes)
-    .route("/imports", accountImportRoutes);
+    .route("/imports", accountImportRoutes)
+    .route("/relay", accountRelayRoutes);
 }
