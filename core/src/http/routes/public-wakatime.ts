@@ -22,9 +22,7 @@ import { jsonError } from "../errors.ts";
 import type { PublicUser } from "../../ports.ts";
 import type { DayActivity } from "../../types.ts";
 import { rangeTotalsOf } from "../../sessions/rollup.ts";
-import { humanText, round2 } from "../../wakatime/v1/format.ts";
-import { isoRange } from "../../wakatime/v1/summaries.ts";
-import { daysBetween } from "../../time/zone.ts";
+import { isoRange, rangeFigures } from "../../wakatime/v1/summaries.ts";
 import { isRangeName, MAX_USERNAME_LENGTH, publicDays, publicRange, type PublicRange } from "./public-access.ts";
 import { publicJsonResponse, publicRead } from "./badge-cache.ts";
 import { sharedLists } from "./public.ts";
@@ -78,13 +76,9 @@ export async function publicWakaStats(c: AppContext, username: string): Promise<
 export function publicStatsBody(found: Pick<PublicUser, "user" | "sharing">, range: PublicRange, days: readonly DayActivity[]) {
   const { user, sharing } = found;
   const total = rangeTotalsOf(days);
-  const dayCount = daysBetween(range.start, range.end) + 1;
-  const average = total.totalSeconds / dayCount;
   const lists = sharedLists(sharing, total);
   // "Other usage" in WakaTime's sense: anything beyond the total (languages, editors, OS...).
   const otherUsageVisible = Object.keys(lists).length > 0;
-  // Totals-only sharing (history_days 0) shows no single day, so no best day either.
-  const best = sharing.historyDays > 0 ? total.bestDay : null;
   return {
     data: {
       // Internal ids are never shown to others: the username stands in for WakaTime's ids.
@@ -98,18 +92,8 @@ export function publicStatsBody(found: Pick<PublicUser, "user" | "sharing">, ran
       end: isoRange(range.end, user.timeZone).end,
       timezone: user.timeZone,
       is_limited_by_history: range.limited,
-      holidays: dayCount - total.activeDays,
-      days_including_holidays: dayCount,
-      days_minus_holidays: total.activeDays,
-      total_seconds: round2(total.totalSeconds),
-      total_seconds_including_other_language: round2(total.totalSeconds),
-      human_readable_total: humanText(total.totalSeconds),
-      human_readable_total_including_other_language: humanText(total.totalSeconds),
-      daily_average: round2(average),
-      daily_average_including_other_language: round2(average),
-      human_readable_daily_average: humanText(average),
-      human_readable_daily_average_including_other_language: humanText(average),
-      best_day: best ? { date: best.day, total_seconds: round2(best.totalSeconds), text: humanText(best.totalSeconds) } : null,
+      // Totals-only sharing (history_days 0) shows no single day, so no best day either.
+      ...rangeFigures(total, range, { bestDay: sharing.historyDays > 0 }),
       ...lists,
       is_up_to_date: true,
       is_including_today: true,

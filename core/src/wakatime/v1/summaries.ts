@@ -132,15 +132,36 @@ export function statusBarResponse(today: DayActivity | undefined, day: string, t
   };
 }
 
+/**
+ * The totals, averages and best day of a stats answer (WakaTime's field set), for the owner's
+ * stats and the public view alike. `best_day: null` leaves the best day out (totals-only sharing).
+ */
+export function rangeFigures(total: RangeTotals, range: Pick<DayRange, "start" | "end">, options: { bestDay?: boolean } = {}) {
+  const dayCount = Math.max(1, Math.round((Date.parse(`${range.end}T00:00:00Z`) - Date.parse(`${range.start}T00:00:00Z`)) / 86_400_000) + 1);
+  const best = options.bestDay === false ? null : total.bestDay;
+  const average = total.totalSeconds / dayCount;
+  return {
+    holidays: dayCount - total.activeDays,
+    days_including_holidays: dayCount,
+    days_minus_holidays: total.activeDays,
+    total_seconds: round2(total.totalSeconds),
+    total_seconds_including_other_language: round2(total.totalSeconds),
+    human_readable_total: humanText(total.totalSeconds),
+    human_readable_total_including_other_language: humanText(total.totalSeconds),
+    daily_average: round2(average),
+    daily_average_including_other_language: round2(average),
+    human_readable_daily_average: humanText(average),
+    human_readable_daily_average_including_other_language: humanText(average),
+    best_day: best ? { date: best.day, total_seconds: round2(best.totalSeconds), text: humanText(best.totalSeconds) } : null,
+  };
+}
+
 /** `GET users/current/stats/{range}`: totals over the range. */
 export function statsResponse(
   total: RangeTotals,
   range: DayRange,
   user: { id: string; username: string; timeZone: string; keystrokeTimeoutMinutes: number },
 ) {
-  const dayCount = Math.max(1, Math.round((Date.parse(`${range.end}T00:00:00Z`) - Date.parse(`${range.start}T00:00:00Z`)) / 86_400_000) + 1);
-  const best = total.bestDay;
-  const average = total.totalSeconds / dayCount;
   return {
     data: {
       id: user.id,
@@ -153,18 +174,7 @@ export function statsResponse(
       timezone: user.timeZone,
       timeout: user.keystrokeTimeoutMinutes,
       writes_only: false,
-      holidays: dayCount - total.activeDays,
-      days_including_holidays: dayCount,
-      days_minus_holidays: total.activeDays,
-      total_seconds: round2(total.totalSeconds),
-      total_seconds_including_other_language: round2(total.totalSeconds),
-      human_readable_total: humanText(total.totalSeconds),
-      human_readable_total_including_other_language: humanText(total.totalSeconds),
-      daily_average: round2(average),
-      daily_average_including_other_language: round2(average),
-      human_readable_daily_average: humanText(average),
-      human_readable_daily_average_including_other_language: humanText(average),
-      best_day: best ? { date: best.day, total_seconds: round2(best.totalSeconds), text: humanText(best.totalSeconds) } : null,
+      ...rangeFigures(total, range),
       ...dimensionLists(total.totals, total.totalSeconds),
       dependencies: [],
       is_up_to_date: true,
