@@ -172,9 +172,18 @@ async function newestMtime(dir) {
   return newest;
 }
 
+/**
+ * The target of the last build. Both builds write Kit's server to site/.svelte-kit/output, and
+ * adapter-cloudflare's `_worker.js` imports it from there (the AWS adapter copies it into
+ * build-aws/), so after an AWS build the Cloudflare output is stale whatever its mtime: its
+ * worker would serve the AWS build's pages with asset names its own folder lacks.
+ */
+const LAST_TARGET = path.join(SITE, ".svelte-kit", "kodo-last-build-target");
+
 async function siteIsFresh(target) {
-  const { existsSync, statSync } = await import("node:fs");
+  const { existsSync, readFileSync, statSync } = await import("node:fs");
   if (!existsSync(SITE_OUTPUT[target])) return false;
+  if (target === "cloudflare" && (!existsSync(LAST_TARGET) || readFileSync(LAST_TARGET, "utf8") !== "cloudflare")) return false;
   const built = statSync(SITE_OUTPUT[target]).mtimeMs;
   const sources = Math.max(
     await newestMtime(path.join(SITE, "src")),
@@ -193,7 +202,7 @@ async function siteIsFresh(target) {
  */
 export async function ensureSiteBuilt({ log = false, target = "cloudflare" } = {}) {
   if (await siteIsFresh(target)) return false;
-  const { mkdirSync, rmSync, statSync } = await import("node:fs");
+  const { mkdirSync, rmSync, statSync, writeFileSync } = await import("node:fs");
   const lock = path.join(SITE, ".svelte-kit-build.lock");
   const deadline = Date.now() + 300_000;
   for (;;) {
@@ -216,6 +225,7 @@ export async function ensureSiteBuilt({ log = false, target = "cloudflare" } = {
     await run(npm, ["run", SITE_BUILD_SCRIPT[target], "-w", "site"], { cwd: ROOT, env: { ...QUIET_ENV, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` }, maxBuffer: 64 * 1024 * 1024 }).catch((err) => {
       throw new Error(`building the site failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
     });
+    writeFileSync(LAST_TARGET, target);
     if (log) process.stderr.write(`site built (${target})\n`);
     return true;
   } finally {
