@@ -159,9 +159,12 @@ describe("goals", () => {
     const DAY = 86_400;
     const today = Math.floor(Date.now() / 1000 / DAY) * DAY;
     const monday = today - ((new Date(today * 1000).getUTCDay() + 6) % 7) * DAY;
-    // Ten more minutes on atlas just now, so this week's progress is never empty (even on a Monday).
+    // Ten more minutes on atlas, inside this week, so its progress is never empty (even minutes
+    // after Monday's midnight, when "12 minutes ago" is last week: then they end a little ahead,
+    // within the hour ingest accepts).
     const now = Math.floor(Date.now() / 1000);
-    const fresh = Array.from({ length: 11 }, (_, i) => ({ ...s.beatsA[0]!, time: now - 720 + i * 60 }));
+    const start = Math.max(now - 720, monday + 60);
+    const fresh = Array.from({ length: 11 }, (_, i) => ({ ...s.beatsA[0]!, time: start + i * 60 }));
     const { key } = await asUser<{ key: string }>(s.pageA, "POST", "/api/kodo/account/keys", { label: "goals", scope: "full" });
     await postSeed(s.stack.apiUrl, key, fresh);
     const expected = expectedSeconds([...s.beatsA, ...fresh], (b) => b.project === "atlas", monday, today + DAY);
