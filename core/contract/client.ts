@@ -63,3 +63,11 @@ export function wireBeat(time: number, overrides: Record<string, unknown> = {}) 
     ...overrides,
   };
 }
+
+/** A new user of the target with a client for their key, and their username. */
+export async function newNamedUser(target: ContractTarget) {
+  const { key } = await target.createUser();
+  const client = clientFor(target, key);
+  const me = await client.getJson<{ data: { username: string } }>("/api/v1/users/current");
+  return { key, username: me.data.username, ...client };
+}

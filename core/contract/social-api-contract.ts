@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ContractTarget } from "./target.ts";
-import { clientFor, wireBeat } from "./client.ts";
+import { newNamedUser, wireBeat } from "./client.ts";
 import { addUtcDays, dayStart, utcDay } from "./expected.ts";
 
 /** `count` heartbeats a minute apart from `start`: (count - 1) minutes. */
@@ -26,13 +26,7 @@ export async function eventually<T>(check: () => Promise<T>, ms = 30_000): Promi
 }
 
 export function defineSocialApiContract(getTarget: () => ContractTarget): void {
-  const newUser = async () => {
-    const target = getTarget();
-    const { key } = await target.createUser();
-    const client = clientFor(target, key);
-    const me = await client.getJson<{ data: { username: string } }>("/api/v1/users/current");
-    return { key, username: me.data.username, ...client };
-  };
+  const newUser = () => newNamedUser(getTarget());
   type Client = Awaited<ReturnType<typeof newUser>>;
   const yesterday = () => addUtcDays(utcDay(Math.floor(Date.now() / 1000)), -1);
   const anon = (path: string) => fetch(`${getTarget().baseUrl}${path}`);

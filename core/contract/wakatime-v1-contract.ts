@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ContractTarget } from "./target.ts";
-import { clientFor } from "./client.ts";
+import { newNamedUser } from "./client.ts";
 import { addUtcDays, dayStart, expectedByKey, expectedOnDay, total, utcDay } from "./expected.ts";
 import { eventually, run } from "./social-api-contract.ts";
 
@@ -15,13 +15,7 @@ const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 const weekdayOf = (day: string) => WEEKDAYS[(new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7]!;
 
 export function defineWakaTimeV1Contract(getTarget: () => ContractTarget): void {
-  const newUser = async () => {
-    const target = getTarget();
-    const { key } = await target.createUser();
-    const client = clientFor(target, key);
-    const me = await client.getJson<{ data: { username: string } }>("/api/v1/users/current");
-    return { key, username: me.data.username, ...client };
-  };
+  const newUser = () => newNamedUser(getTarget());
   const seed = async (u: { post: (p: string, b: unknown) => Promise<{ status: number }> }, beats: unknown[]) => {
     expect((await u.post("/api/v1/users/current/heartbeats.bulk", beats)).status).toBe(201);
   };

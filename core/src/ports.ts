@@ -126,6 +126,21 @@ export interface SharingSettings {
   historyDays: number;
 }
 
+/**
+ * What a user who never changed their sharing shares: nothing public (D1's `user_sharing`
+ * column defaults, and every other store's).
+ */
+export const PRIVATE_SHARING: SharingSettings = {
+  publicProfile: false,
+  leaderboards: false,
+  projects: "hidden",
+  languages: true,
+  editors: true,
+  operatingSystems: true,
+  machines: false,
+  historyDays: 365,
+};
+
 export interface PublicUser {
   user: User;
   sharing: SharingSettings;

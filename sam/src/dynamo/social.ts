@@ -8,24 +8,12 @@
  * lone outgoing item only shows its own owner a pending request).
  */
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { SharingSettings } from "@kodo/core";
+import { PRIVATE_SHARING, type SharingSettings } from "@kodo/core";
 import type { DynamoActivityStore } from "./activity.ts";
 import type { FriendLink, FriendState, Goal, SocialStore } from "@kodo/core/social";
 import { isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { dynamoBoard, syncBoardMember } from "./social-board.ts";
 import { deleteExisting, getItem, isoNow, profilesOf, putNew, socialKeys, userByName, type SocialTables } from "./social-table.ts";
-
-/** What a user who never changed their sharing shares: nothing public (as D1's defaults). */
-export const PRIVATE_SHARING: SharingSettings = {
-  publicProfile: false,
-  leaderboards: false,
-  projects: "hidden",
-  languages: true,
-  editors: true,
-  operatingSystems: true,
-  machines: false,
-  historyDays: 365,
-};
 
 /** Requests kept by name per user (names that name nobody, declined requests); more are not stored. */
 export const MAX_REQUESTS_BY_NAME = 200;

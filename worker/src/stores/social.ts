@@ -2,23 +2,11 @@
  * The social port on D1 (issue 9): sharing settings, users by username and friendships. The
  * leaderboard read is in social-leaderboard.ts, goals in social-goals.ts.
  */
-import type { SharingSettings, User } from "@kodo/core";
+import { PRIVATE_SHARING, type SharingSettings, type User } from "@kodo/core";
 import type { FriendLink, FriendState, SocialStore } from "@kodo/core/social";
 import { d1LeaderboardReads } from "./social-leaderboard.ts";
 import { d1Goals } from "./social-goals.ts";
 import { NEXT_GENERATION } from "./public-directory.ts";
-
-/** What a user without a `user_sharing` row shares: the schema's defaults (all private). */
-export const PRIVATE_SHARING: SharingSettings = {
-  publicProfile: false,
-  leaderboards: false,
-  projects: "hidden",
-  languages: true,
-  editors: true,
-  operatingSystems: true,
-  machines: false,
-  historyDays: 365,
-};
 
 /** Requests to names that name nobody (or that were declined) kept per user; more are not listed. */
 const MAX_REQUESTS_BY_NAME = 200;
