@@ -1,2 +1,3 @@
 export * from "./relay.ts";
 export * from "./secret-box.ts";
+export * from "./send.ts";

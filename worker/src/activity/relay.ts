@@ -9,15 +9,11 @@ import {
   RELAY_GATHER_SECONDS,
   RELAY_MAX_AGE_SECONDS,
   RELAY_QUEUE_MAX,
-  RELAY_TIMEOUT_MS,
-  UNREACHABLE_TEXT,
-  cappedText,
   openSecret,
-  readRelayAnswer,
-  relayBulkUrl,
+  relayBatchOutcome,
   relayRetryDelaySeconds,
   relayWireHeartbeat,
-  safeFetch,
+  sendRelayBatch,
   type Heartbeat,
   type Outbound,
   type RelayStatus,
@@ -44,8 +40,6 @@ interface RelayState {
 }
 
 const FRESH: RelayState = { failures: 0, nextAttemptAt: null, lastSuccessAt: null, lastError: null, lastErrorAt: null, forwarded: 0, dropped: 0 };
-/** Bytes of an upstream answer read at most (a bulk answer for 100 heartbeats is ~10 KB). */
-const MAX_ANSWER_BYTES = 1_048_576;
 
 /** What a send needs from the object: the server secret, the address policy, the backoff base. */
 export interface RelayEnvironment {
@@ -174,59 +168,28 @@ export class RelayOutbox {
     const key = env.secret ? await openSecret(env.secret, userId, config.sealedKey) : null;
     if (key === null) return this.failed(config, s, now, env, "the stored key cannot be read (the server's KODO_RELAY_SECRET changed or is unset): set the relay again");
 
-    let status: number;
-    let body: unknown = null;
-    try {
-      const headers: Record<string, string> = {
-        authorization: `Basic ${btoa(key)}`,
-        "content-type": "application/json",
-        "user-agent": "kodo-relay/1",
-      };
-      if (first.machine !== null) headers["x-machine-name"] = first.machine;
-      const res = await safeFetch(env.outbound, relayBulkUrl(config.url), {
-        method: "POST",
-        headers,
-        body: `[${rows.map((r) => r.body).join(",")}]`,
-        signal: AbortSignal.timeout(RELAY_TIMEOUT_MS),
-      });
-      status = res.status;
-      const text = await cappedText(res, MAX_ANSWER_BYTES).catch(() => "");
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = null;
-      }
-    } catch (err) {
-      const why = err instanceof Error && err.message !== UNREACHABLE_TEXT ? `could not reach the upstream: ${err.message}` : `${UNREACHABLE_TEXT} (or it did not answer within ${RELAY_TIMEOUT_MS / 1000} s)`;
-      return this.failed(config, this.state(), now, env, why);
-    }
+    const answer = await sendRelayBatch(
+      env.outbound,
+      config.url,
+      key,
+      first.machine,
+      rows.map((r) => r.body),
+    );
     // The setting may have changed (or the account been deleted) while the request was out.
     const current = this.config();
     if (!current || current.generation !== config.generation) return this.dueAt(now);
 
-    const answer = readRelayAnswer(status, body, rows.length);
     const after = this.state();
     if (answer.kind === "retry") return this.failed(config, after, now, env, answer.error);
-    const done: string[] = [];
-    let retry = false;
-    if (answer.kind === "drop") {
-      for (const r of rows) done.push(r.id);
-      after.dropped += rows.length;
-      after.lastError = answer.error;
+    const outcome = relayBatchOutcome(answer, rows.map((r) => r.id));
+    const { done, retry } = outcome;
+    after.forwarded += outcome.forwarded;
+    after.dropped += outcome.dropped;
+    if (outcome.error !== null) {
+      after.lastError = outcome.error;
       after.lastErrorAt = now;
-    } else {
-      answer.items.forEach((item, i) => {
-        if (item.kind === "retry") return void (retry = true);
-        done.push(rows[i]!.id);
-        if (item.kind === "done") after.forwarded++;
-        else {
-          after.dropped++;
-          after.lastError = item.error;
-          after.lastErrorAt = now;
-        }
-      });
-      if (done.length > 0) after.lastSuccessAt = now;
     }
+    if (answer.kind === "items" && done.length > 0) after.lastSuccessAt = now;
     this.sql.exec("DELETE FROM relay_outbox WHERE id IN (SELECT value FROM json_each(?))", JSON.stringify(done));
     if (retry) return this.failed(config, after, now, env, `upstream answered 5xx for ${rows.length - done.length} heartbeat(s)`);
     after.failures = 0;
