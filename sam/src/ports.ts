@@ -14,6 +14,7 @@ import { lambdaOutbound } from "./outbound.ts";
 import { awsAuth, type AwsAuth } from "./auth/better-auth.ts";
 import { dynamoExternalDurations } from "./dynamo/external-durations.ts";
 import { MAX_EXTERNAL_PER_USER } from "@kodo/core";
+import { dynamoRelay } from "./dynamo/relay.ts";
 
 /** What the Lambda reads from its environment (set by template.yaml, or by the local runner). */
 export interface LambdaEnv {
@@ -28,6 +29,10 @@ export interface LambdaEnv {
   OWNER_TIME_ZONE?: string;
   /** "1" only for local runs: remote import may then reach loopback (sam/src/outbound.ts). */
   KODO_ALLOW_LOOPBACK_IMPORT?: string;
+  /** Seals relay upstream keys (at least 16 characters); unset: no relay (its routes answer 501). */
+  KODO_RELAY_SECRET?: string;
+  /** Seconds before the relay's first retry (doubling after each failure); default 30. */
+  KODO_RELAY_RETRY_BASE_SECONDS?: string;
   /** Sign-in: BETTER_AUTH_SECRET, BETTER_AUTH_URL, providers, EMAIL_SENDER... (core/src/auth/config.ts). */
   [name: string]: string | undefined;
 }
@@ -47,7 +52,9 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
   const doc = documentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
   const now = () => Date.now() / 1000;
   // Derived days also write their compact board rows to the social table (board-days.ts).
-  const activity = dynamoActivity(doc, { table: activityTable, boardTable: socialTable });
+  // The relay is offered only with its secret (KODO_RELAY_SECRET); ingest then queues for it.
+  const relay = dynamoRelay(doc, { table: activityTable, secret: env.KODO_RELAY_SECRET });
+  const activity = dynamoActivity(doc, { table: activityTable, boardTable: socialTable, relay: relay !== undefined });
   const tables = { accountsTable, socialTable };
   const teams = dynamoTeams(doc, tables);
   const accountAdmin = dynamoAccountAdmin(doc, accountsTable);
@@ -78,6 +85,7 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
     // CloudFront cannot be (template.yaml PublicReadsCachePolicy, README "Decisions").
     edgeCache: memoryEdgeCache({ now: () => Date.now() / 1000 }),
     externalDurations: dynamoExternalDurations(doc, { table: activityTable, max: MAX_EXTERNAL_PER_USER }),
+    ...(relay ? { relay } : {}),
   };
 
   let startup: Promise<void> | null = null;

@@ -26,11 +26,14 @@ import { ensureSettings, recompute, type MergeContext } from "./merge.ts";
 import { mapLimit } from "./pool.ts";
 import { noteSeen, readSeen } from "./seen.ts";
 import { markBoardDirty, writeBoardDay } from "./board-days.ts";
+import { enqueueRelay, readRelay } from "./relay.ts";
 
 export interface DynamoActivityOptions extends DayStoreOptions {
   table: string;
   /** Epoch seconds; stored as each heartbeat's createdAt. */
   now?: () => number;
+  /** Queue newly stored heartbeats for the user's relay, when one is set (relay.ts). */
+  relay?: boolean;
 }
 
 /**
@@ -56,7 +59,11 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Dynamo
   async function ingest(user: Parameters<ActivityStore["ingest"]>[0], batch: Heartbeat[]): Promise<IngestOutcome[]> {
     const settings = mergeSettingsOf(user);
     // Placeholders (<<LAST_PROJECT>>, ...) take the values of the latest heartbeat before them.
-    let last: (PlaceholderSource & { time: number }) | null = batch.some(hasPlaceholders) ? await edgeHeartbeat(doc, table, user.id, "last") : null;
+    const [edge, relay] = await Promise.all([
+      batch.some(hasPlaceholders) ? edgeHeartbeat(doc, table, user.id, "last") : null,
+      options.relay ? readRelay(doc, table, user.id) : null,
+    ]);
+    let last: (PlaceholderSource & { time: number }) | null = edge;
     const resolved = batch.map((hb) => {
       const r = resolvePlaceholders(hb, last);
       if (!last || r.time >= last.time) last = { time: r.time, project: r.project, language: r.language, branch: r.branch };
@@ -72,6 +79,11 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Dynamo
       if (firstIndex.get(keys[i]!) !== i) return "duplicate";
       return (await insertHeartbeat(doc, table, user.id, keys[i]!, hb, storedAt)) ? "created" : "duplicate";
     });
+    // 1b. Only the heartbeats stored just now go to the relay's queue, before the answer.
+    if (relay) {
+      const created = resolved.flatMap((hb, i) => (outcomes[i] === "created" ? [{ dedupeKey: keys[i]!, hb }] : []));
+      await enqueueRelay(doc, table, user.id, relay, created, storedAt);
+    }
     // 2. Learn the settings in force (and any rebuild) atomically, then 3. mark stale every day
     // these heartbeats can change under each of them. Duplicates count too: the ingest that
     // stored them may have died before step 3, and this request is acknowledging them.
