@@ -16,6 +16,7 @@ import { defineHeartbeatContract } from "./heartbeats-contract.ts";
 import { defineRemoteImportContract } from "./remote-import-contract.ts";
 import { defineMetricsContract } from "./metrics-contract.ts";
 import { defineReadmeCardsContract } from "./readme-cards-contract.ts";
+import { defineRelayContract } from "./relay-contract.ts";
 import { defineSocialApiContract } from "./social-api-contract.ts";
 import { defineSignInContract } from "./sign-in-contract.ts";
 import { defineWakaTimeV1Contract } from "./wakatime-v1-contract.ts";
@@ -38,6 +39,7 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
   defineRemoteImportContract(getTarget);
   defineMetricsContract(getTarget);
   defineReadmeCardsContract(getTarget);
+  defineRelayContract(getTarget);
   defineSocialApiContract(getTarget);
   defineSignInContract(getTarget);
   defineWakaTimeV1Contract(getTarget);

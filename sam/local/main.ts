@@ -8,6 +8,8 @@
  *   KODO_KEY_FILE         where the dev account's key is kept (default .kodo/local-api-key)
  *   KODO_BUILD_DIR        where the Lambda bundle is written (default sam/.build/local)
  *   KODO_LOG=1            log each request
+ *   KODO_RELAY_DRAIN_SECONDS=5  seconds between runs of the relay's drain (AWS: every minute)
+ *   KODO_RELAY_SECRET     seals relay keys (default: made once, kept in .kodo/sam-relay-secret)
  *   BETTER_AUTH_URL, OIDC_ISSUER, GOOGLE_CLIENT_ID, ...  sign-in settings (core/src/auth/config.ts);
  *                         by default sign-in links go to the local outbox, on the dashboard's URL (the API's with KODO_SITE=0)
  */
@@ -22,6 +24,7 @@ const runner = await startLocalRunner({
   ...(process.env.KODO_KEY_FILE ? { keyFile: process.env.KODO_KEY_FILE } : {}),
   ...(process.env.KODO_BUILD_DIR ? { buildDir: process.env.KODO_BUILD_DIR } : {}),
   log: process.env.KODO_LOG === "1",
+  ...(process.env.KODO_RELAY_DRAIN_SECONDS ? { relayDrainSeconds: Number(process.env.KODO_RELAY_DRAIN_SECONDS) } : {}),
 });
 
 console.log(`Kodo API: ${runner.url}`);

@@ -46,8 +46,10 @@ export interface LocalRunnerOptions {
    * one), in front of both functions as the HTTP API and CloudFront are on AWS. null: API only.
    */
   sitePort?: number | null;
-  /** Where the local sign-in secret is kept (made on first run). */
+  /** Where the local sign-in secret is kept (made on first run); the relay's is kept beside it. */
   secretFile?: string;
+  /** Seconds between runs of the relay's drain (AWS: template.yaml RelayDrainSchedule); default 5. */
+  relayDrainSeconds?: number;
   log?: boolean;
 }
 
@@ -95,6 +97,8 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
     BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET || localSecret(options.secretFile ?? path.join(ROOT, ".kodo", "sam-auth-secret")),
     BETTER_AUTH_URL: process.env.BETTER_AUTH_URL || `http://127.0.0.1:${sitePort ?? port}`,
     KODO_LOCAL_OUTBOX: process.env.KODO_LOCAL_OUTBOX || "1",
+    // The relay is on locally, as with `npm start`: its key-sealing secret is made once and kept.
+    KODO_RELAY_SECRET: process.env.KODO_RELAY_SECRET || localSecret(path.join(path.dirname(options.secretFile ?? path.join(ROOT, ".kodo", "sam-auth-secret")), "sam-relay-secret")),
     // What CloudFront adds to each request it sends on (template.yaml): made per run here.
     KODO_EDGE_TOKEN: randomUUID(),
   };
@@ -117,7 +121,11 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   const bundle = await bundleHandler(buildDir, template);
   const handler = await importHandler<LambdaHandler>(bundle);
   const servers: LocalApi[] = [];
+  let relay: LocalSchedule | null = null;
   try {
+    // The relay's drain, on EventBridge's schedule on AWS, runs here on an interval.
+    const drain = await importHandler<ScheduledHandler>(await bundleHandler(path.join(buildDir, "relay-drain"), template, "RelayDrainFunction"));
+    relay = runOnInterval(drain, (options.relayDrainSeconds ?? 5) * 1000);
     const api = await serveLambda(handler, { port, log: options.log ?? false });
     servers.push(api);
     if (sitePort !== null) {
@@ -128,6 +136,7 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
       servers.push(await serveLambda(edge(handler, site), { port: sitePort, log: options.log ?? false }));
     }
   } catch (err) {
+    await relay?.stop();
     await Promise.all(servers.map((s) => s.close()));
     await dynamo?.close();
     throw err;
@@ -139,8 +148,41 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
     env,
     devKey,
     close: async () => {
+      await relay?.stop();
       await Promise.all(servers.map((s) => s.close()));
       await dynamo?.close();
+    },
+  };
+}
+
+type ScheduledHandler = (event: unknown, context: { getRemainingTimeInMillis(): number }) => Promise<unknown>;
+
+interface LocalSchedule {
+  stop(): Promise<void>;
+}
+
+/**
+ * A scheduled function played locally: called every `everyMs` after the previous run ended (runs
+ * never overlap), with the Lambda's 60 s to finish; its failures are logged, as on AWS.
+ */
+function runOnInterval(handler: ScheduledHandler, everyMs: number): LocalSchedule {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    const deadline = Date.now() + 60_000;
+    running = handler({ source: "aws.events", "detail-type": "Scheduled Event" }, { getRemainingTimeInMillis: () => deadline - Date.now() })
+      .catch((err: unknown) => console.error("scheduled function failed", err))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, everyMs);
+      });
+  };
+  timer = setTimeout(tick, everyMs);
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
     },
   };
 }

@@ -80,6 +80,25 @@ describe("template.yaml", () => {
     expect(ses.Action).toEqual([...used].filter((a) => a.startsWith("ses:")));
   });
 
+  it("drains the relay on a schedule from its own function, with item access to the activity table only", () => {
+    const t = loadTemplate();
+    const fn = t.Resources.RelayDrainFunction!;
+    expect(fn.Metadata).toMatchObject({ BuildMethod: "esbuild", BuildProperties: { EntryPoints: ["src/relay-drain.ts"] } });
+    const drain = props(t, "RelayDrainFunction");
+    expect(drain.Handler).toBe("relay-drain.handler");
+    expect(drain.Events.Drain).toEqual({ Type: "Schedule", Properties: expect.objectContaining({ Schedule: { Ref: "RelayDrainSchedule" } }) });
+    expect(t.Parameters?.RelaySecret).toMatchObject({ NoEcho: true, Default: "" });
+    for (const id of ["ApiFunction", "RelayDrainFunction"]) expect(props(t, id).Environment.Variables.KODO_RELAY_SECRET, id).toEqual({ Ref: "RelaySecret" });
+    const [statement] = drain.Policies.flatMap((p: any) => p.Statement);
+    expect(drain.Policies.flatMap((p: any) => p.Statement)).toHaveLength(1);
+    expect(statement.Resource).toEqual([{ "Fn::GetAtt": ["ActivityTable", "Arn"] }]);
+    // What the drain's code calls (src/dynamo/relay.ts and what it imports: client.ts's BatchWrite and Query).
+    const used = new Set<string>();
+    for (const file of ["dynamo/relay.ts", "dynamo/client.ts"]) for (const m of readFileSync(path.join(SAM_DIR, "src", file), "utf8").matchAll(/new (\w+)Command\(/g)) used.add(m[1]!);
+    const actionOf: Record<string, string> = { Get: "dynamodb:GetItem", Put: "dynamodb:PutItem", Update: "dynamodb:UpdateItem", Delete: "dynamodb:DeleteItem", Query: "dynamodb:Query", BatchWrite: "dynamodb:BatchWriteItem" };
+    expect([...statement.Action].sort()).toEqual([...used].map((c) => actionOf[c]).sort());
+  });
+
   it("serves the dashboard from its own function with no permissions beyond its logs, /api/* from the API function", () => {
     const t = loadTemplate();
     const site = props(t, "SiteFunction");

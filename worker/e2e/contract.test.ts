@@ -36,6 +36,8 @@ beforeAll(async () => {
       BETTER_AUTH_SECRET: "contract-secret-0123456789abcdef0123456789abcdef",
       BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
       KODO_LOCAL_OUTBOX: "1",
+      // The relay's settings are part of the contract (core/contract/relay-contract.ts).
+      KODO_RELAY_SECRET: "contract-relay-secret-0123456789abcdef",
       ...oidc.vars,
       // Days reach D1 (which boards read) a second after the last heartbeat, not five minutes.
       FLUSH_QUIET_SECONDS: "1",

@@ -9,12 +9,12 @@
  * change while the relay's upstream hangs (accepts the connection, never answers).
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureUser, ensureUsers, freePort, startWorker } from "../../scripts/local-worker.mjs";
+import { RecordingProxy } from "../../core/contract/recording-proxy.ts";
 
 let kodo: Awaited<ReturnType<typeof startWorker>>;
 let upstream: Awaited<ReturnType<typeof startWorker>>;
@@ -23,55 +23,6 @@ let upstreamState: string;
 let upstreamPort: number;
 const user = (name: string) => ({ username: `${name}_${crypto.randomUUID().slice(0, 6)}`, key: `waka_${crypto.randomUUID()}` });
 const [alice, bob, carol, aliceUp] = [user("alice"), user("bob"), user("carol"), user("aliceup")];
-
-/** A proxy in front of the upstream Kodo that counts every heartbeat it forwards. */
-class RecordingProxy {
-  readonly seen = new Map<string, number>();
-  requests = 0;
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  constructor(
-    readonly port: number,
-    private readonly target: string,
-  ) {}
-
-  async up(): Promise<void> {
-    const server = createServer((req, res) => void this.forward(req).then(({ status, body }) => res.writeHead(status, { "content-type": "application/json" }).end(body)));
-    server.on("connection", (s) => {
-      this.sockets.add(s);
-      s.on("close", () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, "127.0.0.1", resolve));
-    this.server = server;
-  }
-
-  /** Closes the port: the relay's next attempts get "connection refused". */
-  async down(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
-  }
-
-  private async forward(req: IncomingMessage): Promise<{ status: number; body: string }> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString();
-    this.requests++;
-    for (const hb of JSON.parse(text) as { entity: string; time: number }[]) {
-      const k = `${hb.entity}@${hb.time}`;
-      this.seen.set(k, (this.seen.get(k) ?? 0) + 1);
-    }
-    const headers: Record<string, string> = {};
-    for (const h of ["authorization", "content-type", "user-agent", "x-machine-name"]) if (typeof req.headers[h] === "string") headers[h] = req.headers[h];
-    try {
-      const res = await fetch(`${this.target}${req.url}`, { method: req.method, headers, body: text });
-      return { status: res.status, body: await res.text() };
-    } catch {
-      return { status: 502, body: JSON.stringify({ error: "upstream not reachable" }) };
-    }
-  }
-}
 
 let proxy: RecordingProxy;
 /** Accepts connections and never answers. */
