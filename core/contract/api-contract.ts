@@ -17,6 +17,7 @@ import { defineRemoteImportContract } from "./remote-import-contract.ts";
 import { defineMetricsContract } from "./metrics-contract.ts";
 import { defineReadmeCardsContract } from "./readme-cards-contract.ts";
 import { defineRelayContract } from "./relay-contract.ts";
+import { defineExternalImportContract } from "./external-import-contract.ts";
 import { defineSocialApiContract } from "./social-api-contract.ts";
 import { defineSignInContract } from "./sign-in-contract.ts";
 import { defineWakaTimeV1Contract } from "./wakatime-v1-contract.ts";
@@ -40,6 +41,7 @@ export function defineApiContract(getTarget: () => ContractTarget): void {
   defineMetricsContract(getTarget);
   defineReadmeCardsContract(getTarget);
   defineRelayContract(getTarget);
+  defineExternalImportContract(getTarget);
   defineSocialApiContract(getTarget);
   defineSignInContract(getTarget);
   defineWakaTimeV1Contract(getTarget);

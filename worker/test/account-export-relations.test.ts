@@ -1,6 +1,6 @@
 /**
  * The export's relations (goals, friends and requests both ways, teams, import jobs) and the
- * import of a Kodo export restoring settings, sharing and goals: what is the user's is in the
+ * import of a Kodo export restoring settings, sharing, goals and external durations: what is the user's is in the
  * file, other people's private data is not; a fresh account gets the restorable parts back;
  * a second import changes nothing; friends and teams are not re-created.
  */
@@ -35,6 +35,15 @@ async function seededAlice() {
   const keyRes = await call("/api/kodo/account/keys", asSession(alice!, { method: "POST", body: JSON.stringify({ scope: "full" }) }));
   const key = ((await keyRes.json()) as any).key as string;
   await postBeats(key, Array.from({ length: 40 }, (_, i) => wire(BASE + i * 60, { project: "atlas" })));
+  const external = await call("/api/v1/users/current/external_durations.bulk", {
+    method: "POST",
+    key,
+    body: JSON.stringify([
+      { external_id: "standup", provider: "calendar", entity: "Standup", type: "event", start_time: BASE + 7200, end_time: BASE + 8100, project: "atlas" },
+      { external_id: "review", provider: "calendar", entity: "Review", start_time: BASE + 86_400, end_time: BASE + 90_000, meta: '{"room":"B"}' },
+    ]),
+  });
+  expect(external.status).toBe(201);
   await patch(alice!, "/api/kodo/account", { time_zone: "Asia/Tokyo", keystroke_timeout_minutes: 30 });
   await patch(alice!, "/api/kodo/sharing", { publicProfile: true, projects: "alias", machines: true, historyDays: 90 });
   for (const goal of [{ period: "day", seconds: 3600 }, { period: "week", seconds: 36000, project: "atlas" }]) {
@@ -93,14 +102,18 @@ describe("the export's relations", () => {
 });
 
 describe("importing a Kodo export", () => {
-  it("restores settings, sharing and goals into a fresh account, not friends or teams; twice changes nothing", async () => {
+  it("restores settings, sharing, goals and external durations into a fresh account, not friends or teams; twice changes nothing", async () => {
     const w = await seededAlice();
     const { text: file, doc: original } = await exportDoc(w.alice);
     const fresh = await signIn();
 
     const first = await importFile(fresh, file);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ format: "kodo-export", created: 40, restored: { settings: true, sharing: true, goals_added: 2, goals_existing: 0, goals_skipped: 0 } });
+    expect(first.body).toMatchObject({
+      format: "kodo-export",
+      created: 40,
+      restored: { settings: true, sharing: true, goals_added: 2, goals_existing: 0, goals_skipped: 0, external_durations_added: 2, external_durations_existing: 0, external_durations_rejected: 0 },
+    });
     const { doc: restored } = await exportDoc(fresh);
     expect(restored.settings).toEqual({ time_zone: "Asia/Tokyo", keystroke_timeout_minutes: 30 });
     expect(restored.sharing).toEqual(original.sharing);
@@ -108,7 +121,10 @@ describe("importing a Kodo export", () => {
     // Restored goals are made in the same millisecond, so their order (created_at, id) is the ids'.
     const goalsOf = (d: any) => d.goals.map((g: any) => JSON.stringify([g.period, g.seconds, g.project, g.language])).sort();
     expect(goalsOf(restored)).toEqual(goalsOf(original));
-    // Days in the restored zone, from the same heartbeats: the same as the original's.
+    // External durations come back as they were (ids, times, fields, last update).
+    expect(original.external_durations).toHaveLength(2);
+    expect(restored.external_durations).toEqual(original.external_durations);
+    // Days in the restored zone, from the same heartbeats and external durations: the same as the original's.
     expect(restored.days.map((d: any) => [d.date, d.total_seconds])).toEqual(original.days.map((d: any) => [d.date, d.total_seconds]));
     // Relationships with other people are not re-created without them.
     expect(restored.friends).toEqual({ friends: [], requests_sent: [], requests_received: [] });
@@ -117,7 +133,7 @@ describe("importing a Kodo export", () => {
     expect(await env.DB.prepare("SELECT count(*) AS n FROM friendships WHERE requester_id = ?1 OR addressee_id = ?1").bind(fresh.userId).first("n")).toBe(0);
 
     const second = await importFile(fresh, file);
-    expect(second.body).toMatchObject({ created: 0, duplicates: 40, restored: { settings: false, sharing: false, goals_added: 0, goals_existing: 2 } });
+    expect(second.body).toMatchObject({ created: 0, duplicates: 40, restored: { settings: false, sharing: false, goals_added: 0, goals_existing: 2, external_durations_added: 0, external_durations_existing: 2 } });
     const { doc: after } = await exportDoc(fresh);
     expect({ ...after, exported_at: null }).toEqual({ ...restored, exported_at: null });
   });

@@ -116,6 +116,7 @@ export async function importAll(
   return counts;
 }
 
-function note(counts: ImportCounts, error: string): void {
+/** Keeps a rejection reason, while fewer than MAX_ERRORS_KEPT are kept. */
+export function note(counts: ImportCounts, error: string): void {
   if (counts.errors.length < MAX_ERRORS_KEPT) counts.errors.push(error);
 }

@@ -15,9 +15,10 @@ import { admin, requireAccount } from "./account-auth.ts";
 import { countsView, importResultSchema } from "./account-views.ts";
 import { exportStream } from "../../accounts/export.ts";
 import { relationsOf } from "../../accounts/export-relations.ts";
-import { IMPORT_PATHS, emptyCounts, formatOfPath, importAll, type ImportFormat } from "../../accounts/import.ts";
+import { IMPORT_PATHS, emptyCounts, formatOfPath, importAll, note, type ImportFormat } from "../../accounts/import.ts";
 import { JsonStreamError, jsonItems } from "../../accounts/json-items.ts";
 import { applyPlan, emptyPlan, RESTORE_PATHS, RestoreError, takePart, type RestoreResult } from "../../accounts/import-restore.ts";
+import { EXTERNAL_IMPORT_PATH, ExternalImport, type ExternalImportCounts } from "../../accounts/import-external.ts";
 import { purgeUserCaches } from "../user-caches.ts";
 import { addDays, dayOf } from "../../time/zone.ts";
 import type { ActivityStore, StoredHeartbeat, User } from "../../ports.ts";
@@ -128,7 +129,7 @@ accountDataRoutes.post(
     description:
       "The body is the file itself (streamed, any size): a WakaTime data dump (`days[].heartbeats[]`), a Kodo export " +
       "(`heartbeats[]`) or a JSON array of heartbeats. Each heartbeat is validated, deduplicated and merged like a live " +
-      "one, so importing a file twice changes nothing. A Kodo export also restores settings, sharing and goals (idempotently; " +
+      "one, so importing a file twice changes nothing. A Kodo export also restores settings, sharing, goals and external durations (idempotently; " +
       "friends and teams are not re-created; `restored` says what changed). A file that turns out malformed half-way keeps what was imported " +
       `before the error (the 400 says how much). Needs a full-access key or a session. ${AUTH_NOTE}`,
     security: API_KEY_SECURITY,
@@ -158,15 +159,24 @@ accountDataRoutes.post(
       if (restored.settings || restored.sharing) await purgeUserCaches(ports, user.id);
       user = applied.user;
     };
+    // External durations (after the settings, before the heartbeats in an export) are stored
+    // in batches as they stream by, once the settings are restored.
+    const external = new ExternalImport(ports.externalDurations, now, (error) => note(counts, error));
     const items = (async function* () {
       for await (const item of jsonItems(stream.values({ preventCancel: true }), IMPORT_TARGETS)) {
         if (HEARTBEAT_PATHS.has(item.path)) {
           format ??= formatOfPath(item.path);
           await restore();
+          await external.flush(user);
           yield item.value;
+        } else if (item.path === EXTERNAL_IMPORT_PATH) {
+          if (!plan.kodo) continue;
+          await restore();
+          await external.add(user, item.value);
         } else takePart(plan, item.path, item.value);
       }
       await restore();
+      await external.flush(user);
     })();
     try {
       await importAll(activity, () => user, items, now, null, counts);
@@ -191,20 +201,24 @@ accountDataRoutes.post(
       first_day: firstDay,
       last_day: lastDay,
       total_seconds: Math.round(totalSeconds * 1000) / 1000,
-      ...(plan.kodo ? { restored: restoredView(restored) } : {}),
+      ...(plan.kodo ? { restored: restoredView(restored, external.counts) } : {}),
     });
   },
 );
 
 const HEARTBEAT_PATHS = new Set<string>(Object.values(IMPORT_PATHS));
-const IMPORT_TARGETS = [...HEARTBEAT_PATHS, ...RESTORE_PATHS];
+const IMPORT_TARGETS = [...HEARTBEAT_PATHS, ...RESTORE_PATHS, EXTERNAL_IMPORT_PATH];
 
-function restoredView(r: RestoreResult | null) {
+function restoredView(r: RestoreResult | null, external: ExternalImportCounts) {
   return {
     settings: r?.settings ?? false,
     sharing: r?.sharing ?? false,
     goals_added: r?.goalsAdded ?? 0,
     goals_existing: r?.goalsExisting ?? 0,
     goals_skipped: r?.goalsSkipped ?? 0,
+    external_durations_added: external.added,
+    external_durations_existing: external.existing,
+    external_durations_rejected: external.rejected,
+    external_durations_skipped: external.skipped,
   };
 }

@@ -107,6 +107,10 @@ export const importResultSchema = z.object({
       goals_added: z.number().int(),
       goals_existing: z.number().int(),
       goals_skipped: z.number().int().meta({ description: "Not added: the account has the most goals allowed." }),
+      external_durations_added: z.number().int(),
+      external_durations_existing: z.number().int().meta({ description: "Already there (same provider and external_id): replaced by the file's, as WakaTime replaces them." }),
+      external_durations_rejected: z.number().int().meta({ description: "Invalid (reasons in `errors`)." }),
+      external_durations_skipped: z.number().int().meta({ description: "Not stored: the account has the most external durations allowed." }),
     })
     .optional()
     .meta({ description: "Kodo exports only: what the file restored besides heartbeats (false/0: already equal)." }),
