@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { relayBatchOutcome } from "./send.ts";
 import { keyHintOf, parseRelayInput, readRelayAnswer, relayBulkUrl, relayRetryDelaySeconds, relayWireHeartbeat, RELAY_RETRY_MAX_SECONDS } from "./relay.ts";
 import { openSecret, sealSecret } from "./secret-box.ts";
 import type { Heartbeat } from "../types.ts";
@@ -89,5 +90,16 @@ describe("sealing the upstream key", () => {
     const tampered = `${v}.${iv}.${data!.slice(0, -2)}${data!.endsWith("A") ? "B" : "A"}${data!.slice(-1)}`;
     expect(await openSecret(secret, "user-1", tampered)).toBeNull();
     expect(await openSecret(secret, "user-1", "garbage")).toBeNull();
+  });
+});
+
+describe("relay batch outcome", () => {
+  it("removes delivered and refused items, keeps 5xx ones for a retry, and drops a refused batch whole", () => {
+    const answer = readRelayAnswer(201, { responses: [[{}, 201], [{ error: "bad" }, 400], [{}, 500], [{}, 202]] }, 4);
+    if (answer.kind === "retry") throw new Error("expected per-item outcomes");
+    expect(relayBatchOutcome(answer, ["a", "b", "c", "d"])).toEqual({ done: ["a", "b", "d"], forwarded: 2, dropped: 1, error: "upstream refused a heartbeat (400: bad)", retry: true });
+    const refused = readRelayAnswer(422, { error: "no" }, 2);
+    if (refused.kind === "retry") throw new Error("expected a drop");
+    expect(relayBatchOutcome(refused, [1, 2])).toEqual({ done: [1, 2], forwarded: 0, dropped: 2, error: "upstream refused the batch (422: no)", retry: false });
   });
 });
