@@ -88,6 +88,9 @@ describe("template.yaml", () => {
     expect(drain.Handler).toBe("relay-drain.handler");
     expect(drain.Events.Drain).toEqual({ Type: "Schedule", Properties: expect.objectContaining({ Schedule: { Ref: "RelayDrainSchedule" } }) });
     expect(t.Parameters?.RelaySecret).toMatchObject({ NoEcho: true, Default: "" });
+    // Without the secret there is no relay, so no drain either.
+    for (const id of ["RelayDrainFunction", "RelayDrainFunctionLogs"]) expect(t.Resources[id]!.Condition, id).toBe("HasRelay");
+    expect((t as any).Conditions.HasRelay).toEqual({ "Fn::Not": [{ "Fn::Equals": [{ Ref: "RelaySecret" }, ""] }] });
     for (const id of ["ApiFunction", "RelayDrainFunction"]) expect(props(t, id).Environment.Variables.KODO_RELAY_SECRET, id).toEqual({ Ref: "RelaySecret" });
     const [statement] = drain.Policies.flatMap((p: any) => p.Statement);
     expect(drain.Policies.flatMap((p: any) => p.Statement)).toHaveLength(1);
