@@ -88,6 +88,8 @@ export async function startRunner(dynamoEndpoint: string, vars: Record<string, s
       KODO_KEY_FILE: path.join(scratch, "local-api-key"),
       KODO_BUILD_DIR: path.join(scratch, "build"),
       BETTER_AUTH_SECRET: "sam-test-secret-0123456789abcdef0123456789abcdef",
+      // Set here so that no test run writes the runner's kept secret into the repository's .kodo.
+      KODO_RELAY_SECRET: "sam-test-relay-secret-0123456789abcdef",
       ...vars,
     },
     stdio: ["ignore", "pipe", "pipe"],
