@@ -197,7 +197,10 @@ describe.each(TARGETS)("GitHub and passkeys on %s", (target) => {
       await page.getByText("We sent a sign-in link to passkey.user@example.com").waitFor();
       await page.goto(`${stack.siteUrl}/dev/outbox`);
       await page.getByTestId("outbox-message").filter({ hasText: "passkey.user@example.com" }).first().getByTestId("outbox-link").click();
-      await page.waitForLoadState("load");
+      // The link lands on the home page (its callback), signed out as far as Kodo is concerned.
+      await page.waitForURL(`${stack.siteUrl}/`);
+      await page.waitForSelector("html[data-hydrated]", { state: "attached" });
+      await page.getByRole("link", { name: "Sign in", exact: true }).first().waitFor();
       // Signed in to Better Auth, not to Kodo: the pages send it to the passkey step.
       expect((await accountOf(page)).status).toBe(401);
       await gotoReady(page, `${stack.siteUrl}/account/keys`);
