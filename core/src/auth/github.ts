@@ -21,11 +21,11 @@ export function verifiedPrimary(emails: unknown): string | null {
   return found?.email ?? null;
 }
 
-/** Better Auth's generic OAuth `getUserInfo` for GitHub; null refuses the sign-in. */
-export async function githubUserInfo(apiUrl: string, accessToken: string | undefined): Promise<{ id: string; email: string; name: string; image?: string; emailVerified: true } | null> {
+/** Better Auth's generic OAuth `getUserInfo` for GitHub; null refuses the sign-in. `fetcher`: tests only. */
+export async function githubUserInfo(apiUrl: string, accessToken: string | undefined, fetcher: typeof fetch = fetch): Promise<{ id: string; email: string; name: string; image?: string; emailVerified: true } | null> {
   if (!accessToken) return null;
   const headers = { authorization: `Bearer ${accessToken}`, accept: "application/vnd.github+json", "user-agent": "Kodo", "x-github-api-version": "2022-11-28" };
-  const [userRes, emailsRes] = await Promise.all([fetch(`${apiUrl}/user`, { headers }), fetch(`${apiUrl}/user/emails`, { headers })]);
+  const [userRes, emailsRes] = await Promise.all([fetcher(`${apiUrl}/user`, { headers }), fetcher(`${apiUrl}/user/emails`, { headers })]);
   if (!userRes.ok || !emailsRes.ok) return null;
   const profile = (await userRes.json()) as { id?: unknown; login?: unknown; name?: unknown; avatar_url?: unknown };
   const email = verifiedPrimary(await emailsRes.json());
