@@ -211,11 +211,17 @@ describe.each(TARGETS)("GitHub and passkeys on %s", (target) => {
       const list = await page.evaluate(async () => (await fetch("/api/auth/passkey/list-user-passkeys")).status);
       expect(list).toBe(403);
 
+      const sessionCookie = async () => (await context.cookies(stack.siteUrl)).filter((c) => /session_token$/.test(c.name)).map((c) => `${c.name}=${c.value}`).join("; ");
+      const limited = await sessionCookie();
       await page.getByRole("button", { name: "Confirm with a passkey" }).click();
       await page.waitForURL(`${stack.siteUrl}/account/keys`);
       const account = await accountOf(page);
       expect(account.status).toBe(200);
       expect(account.body!.user.id).toBe(userId);
+      // The limited session was replaced, not left behind: its cookie is worth nothing now.
+      expect(await sessionCookie()).not.toBe(limited);
+      const old = await fetch(`${stack.siteUrl.replace("//localhost:", "//127.0.0.1:")}/api/auth/get-session`, { headers: { cookie: limited } });
+      expect(await old.json()).toBeNull();
     });
 
     it("deleting the account deletes its passkeys: nothing stored names the user or the passkey", async () => {
