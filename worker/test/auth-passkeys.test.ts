@@ -110,6 +110,36 @@ describe("require a passkey after signing in", () => {
   });
 });
 
+describe("the passkey endpoints behind Kodo's walls", () => {
+  it("read bodies through the bounded reader (413) and refuse foreign or missing origins (403) before Better Auth runs", async () => {
+    const s = await signIn();
+    const id = await addPasskeyRow(s.userId, "Walled");
+    for (const path of ["/passkey/verify-authentication", "/passkey/verify-registration", "/passkey/update-passkey", "/passkey/delete-passkey"]) {
+      const big = await call(`/api/auth${path}`, { method: "POST", body: JSON.stringify({ id, name: "x".repeat(200_000) }), headers: { cookie: s.cookie, origin: ORIGIN, "content-type": "application/json" } });
+      expect(big.status, `${path} oversized`).toBe(413);
+      const foreign = await call(`/api/auth${path}`, { method: "POST", body: JSON.stringify({ id, name: "Renamed" }), headers: { cookie: s.cookie, origin: "https://evil.example", "content-type": "application/json" } });
+      expect(foreign.status, `${path} foreign origin`).toBe(403);
+      const noOrigin = await call(`/api/auth${path}`, { method: "POST", body: JSON.stringify({ id, name: "Renamed" }), headers: { cookie: s.cookie, "content-type": "application/json" } });
+      expect(noOrigin.status, `${path} no origin`).toBe(403);
+    }
+    const row = await env.DB.prepare("SELECT name FROM auth_passkeys WHERE id = ?").bind(id).first<{ name: string }>();
+    expect(row!.name).toBe("Walled");
+  });
+
+  it("answers a forged or replayed passkey sign-in with a 4xx and makes no session", async () => {
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM auth_sessions").first<{ n: number }>();
+    // No challenge cookie at all, then a bogus assertion for an unknown credential.
+    const bodies = [{}, { response: {} }, { response: { id: "unknown", rawId: "unknown", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" } } }];
+    for (const body of bodies) {
+      const res = await call("/api/auth/passkey/verify-authentication", { method: "POST", body: JSON.stringify(body), headers: { origin: ORIGIN, "content-type": "application/json" } });
+      expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(res.status, JSON.stringify(body)).toBeLessThan(500);
+    }
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM auth_sessions").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n);
+  });
+});
+
 describe("passkeys in the account's data", () => {
   it("the account and the export list passkeys by name and date, never their keys; deletion removes them", async () => {
     const s = await signIn();
