@@ -239,16 +239,18 @@ export async function ensureSiteBuilt({ log = false, target = "cloudflare" } = {
  * worker goes through wrangler's dev registry; a private registry under `persistTo` makes
  * sure it reaches THIS worker and not another one running on the machine. The site forwards
  * /api/* to the worker, so `site.url` serves the dashboard and the whole API.
- * `vars` go to the API worker; BETTER_AUTH_URL defaults to the site's URL.
+ * `vars` go to the API worker; BETTER_AUTH_URL defaults to the site's URL. `siteHost`: the
+ * name the site is reached by (it listens on 127.0.0.1); "localhost" for WebAuthn, which refuses
+ * an IP address as the relying party's id.
  */
-export async function startKodo({ apiPort, sitePort, persistTo, vars = {}, log = false, migrate = true, build = true }) {
+export async function startKodo({ apiPort, sitePort, persistTo, vars = {}, log = false, migrate = true, build = true, siteHost = "127.0.0.1" }) {
   if (build) await ensureSiteBuilt({ log });
   const env = { WRANGLER_REGISTRY_PATH: path.join(persistTo, "dev-registry") };
-  const siteUrl = `http://127.0.0.1:${sitePort}`;
+  const siteUrl = `http://${siteHost}:${sitePort}`;
   const api = await startWorker({ port: apiPort, persistTo, vars: { BETTER_AUTH_URL: siteUrl, ...vars }, log, migrate, env });
   try {
     const site = await startWorker({ port: sitePort, persistTo: path.join(persistTo, "site"), config: "site/wrangler.toml", migrate: false, log, env });
-    return { api, site, stop: async () => Promise.all([site.stop(), api.stop()]) };
+    return { api, site: { ...site, url: siteUrl }, stop: async () => Promise.all([site.stop(), api.stop()]) };
   } catch (err) {
     await api.stop();
     throw err;

@@ -65,7 +65,21 @@ interface Platform {
   traces(needles: string[]): Promise<string[]>;
 }
 
-export async function startStack(vars: Record<string, string> = {}, target: Target = "cloudflare"): Promise<Stack> {
+export interface StackOptions {
+  /**
+   * The name the dashboard is reached by: "localhost" for passkeys (WebAuthn refuses an IP
+   * address as the relying party's id); 127.0.0.1 otherwise. It listens on 127.0.0.1 either way.
+   */
+  siteHost?: "127.0.0.1" | "localhost";
+  /**
+   * Offer GitHub sign-in, its OAuth endpoints on the stack's oauth2-mock-server (/authorize,
+   * /token; client id "kodo-github-e2e") and its REST API (/user, /user/emails) at this URL.
+   */
+  githubApiUrl?: string;
+}
+
+export async function startStack(vars: Record<string, string> = {}, target: Target = "cloudflare", options: StackOptions = {}): Promise<Stack> {
+  const siteHost = options.siteHost ?? "127.0.0.1";
   const persistTo = await mkdtemp(path.join(os.tmpdir(), "kodo-site-e2e-"));
   const oauth = new OAuth2Server();
   await oauth.issuer.keys.generate("RS256");
@@ -88,9 +102,18 @@ export async function startStack(vars: Record<string, string> = {}, target: Targ
     OIDC_CLIENT_ID: "kodo-e2e",
     OIDC_CLIENT_SECRET: "kodo-e2e-secret",
     OIDC_NAME: "Test SSO",
+    ...(options.githubApiUrl
+      ? {
+          GITHUB_CLIENT_ID: "kodo-github-e2e",
+          GITHUB_CLIENT_SECRET: "kodo-github-e2e-secret",
+          GITHUB_AUTHORIZATION_URL: `${issuerUrl}/authorize`,
+          GITHUB_TOKEN_URL: `${issuerUrl}/token`,
+          GITHUB_API_URL: options.githubApiUrl,
+        }
+      : {}),
     ...vars,
   };
-  const kodo = await (target === "aws" ? startSamLocal(persistTo, allVars) : startCloudflare(persistTo, allVars)).catch(async (err) => {
+  const kodo = await (target === "aws" ? startSamLocal(persistTo, allVars, siteHost) : startCloudflare(persistTo, allVars, siteHost)).catch(async (err) => {
     await oauth.stop();
     await rm(persistTo, { recursive: true, force: true });
     throw err;
@@ -122,8 +145,8 @@ export async function startStack(vars: Record<string, string> = {}, target: Targ
 }
 
 /** `npm start`'s stack: the worker and the site as two `wrangler dev` processes. */
-async function startCloudflare(persistTo: string, vars: Record<string, string>): Promise<Platform> {
-  const kodo = await startKodo({ apiPort: await freePort(), sitePort: await freePort(), persistTo, vars });
+async function startCloudflare(persistTo: string, vars: Record<string, string>, siteHost: string): Promise<Platform> {
+  const kodo = await startKodo({ apiPort: await freePort(), sitePort: await freePort(), persistTo, vars, siteHost });
   return {
     siteUrl: kodo.site.url,
     apiUrl: kodo.api.url,
@@ -141,14 +164,16 @@ async function startCloudflare(persistTo: string, vars: Record<string, string>):
  * `npm run sam:local`'s stack, started as a developer starts it (sam/local/main.ts, its own
  * process), on free ports and an in-memory dynalite; `vars` reach both functions' environment.
  */
-async function startSamLocal(persistTo: string, vars: Record<string, string>): Promise<Platform> {
+async function startSamLocal(persistTo: string, vars: Record<string, string>, siteHost: string): Promise<Platform> {
+  const sitePort = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, "sam", "local", "main.ts")], {
     cwd: path.join(ROOT, "sam"),
     env: {
       ...process.env,
+      ...(siteHost === "127.0.0.1" ? {} : { BETTER_AUTH_URL: `http://${siteHost}:${sitePort}` }),
       ...vars,
       KODO_PORT: String(await freePort()),
-      KODO_SITE_PORT: String(await freePort()),
+      KODO_SITE_PORT: String(sitePort),
       KODO_DYNALITE: "memory",
       KODO_KEY_FILE: path.join(persistTo, "local-api-key"),
       KODO_BUILD_DIR: path.join(persistTo, "build"),
@@ -196,7 +221,7 @@ async function startSamLocal(persistTo: string, vars: Record<string, string>): P
   });
   const [, apiUrl, siteUrl, dynamoEndpoint] = started;
   return {
-    siteUrl: siteUrl!,
+    siteUrl: siteUrl!.replace("//127.0.0.1:", `//${siteHost}:`),
     apiUrl: apiUrl!,
     persistTo,
     logs: () => `--- sam:local ---\n${output.slice(-6000)}`,

@@ -196,7 +196,8 @@ describe("the migration from the previous schema", () => {
     const all = env.TEST_MIGRATIONS;
     const at = all.findIndex((m) => m.name.startsWith("0004"));
     expect(at).toBeGreaterThan(0);
-    await applyD1Migrations(env.DB, all.slice(0, at));
+    // Every migration but 0004 (later ones add columns today's code writes, e.g. users.passkey_required).
+    await applyD1Migrations(env.DB, [...all.slice(0, at), ...all.slice(at + 1)]);
     const [owner, invitee, joiner] = [await aSocialUser(), await aSocialUser(), await aSocialUser()];
     const team = await newTeam(owner);
     // Invites as the previous code stored them: a link and one named by invitee id.

@@ -18,8 +18,8 @@ export const EXPORT_VERSION = 2;
 export interface ExportSources {
   user: User;
   keys: ApiKeyInfo[];
-  /** Sign-in identities: provider id and when it was linked. */
-  identities: { provider: string; createdAt: string }[];
+  /** Sign-in identities: provider id and when it was linked (a passkey's name; never its key). */
+  identities: { provider: string; name?: string | null; createdAt: string }[];
   /** Sharing settings as stored; null = never set (everything private). */
   sharing: Record<string, unknown> | null;
   /** Goals, friends, teams, import jobs (export-relations.ts). */
@@ -76,7 +76,7 @@ function exportedDay(d: DayActivity) {
 
 const ABOUT =
   "Everything Kodo holds about this user: profile, settings, API keys (metadata only: keys are stored hashed and never exported), " +
-  "sign-in identities, sharing settings (null: never set, all private), goals, friends and friend requests (the other users' usernames only), " +
+  "sign-in identities (passkeys by name and date: their public keys are not exported), sharing settings (null: never set, all private), goals, friends and friend requests (the other users' usernames only), " +
   "teams (own role and projects; members of teams the user owns), import jobs (status and cursor; remote keys are never stored), " +
   "per-day activity (sessions and totals, derived from the heartbeats with the settings above, external durations included), external durations (as sent) and the raw heartbeats. " +
   "Times: *_at fields are ISO-8601 UTC; time/start/end are epoch seconds; dates are days in settings.time_zone. " +
@@ -108,7 +108,7 @@ export async function* exportChunks(src: ExportSources): AsyncGenerator<string> 
     user: { id: u.id, username: u.username, display_name: u.displayName, email: u.email, created_at: u.createdAt },
     settings: { time_zone: u.timeZone, keystroke_timeout_minutes: u.keystrokeTimeoutMinutes },
     api_keys: src.keys.map((k) => ({ id: k.id, label: k.label, scope: k.scope, hint: k.hint, created_at: k.createdAt, last_used_at: k.lastUsedAt })),
-    identities: src.identities.map((i) => ({ provider: i.provider, created_at: i.createdAt })),
+    identities: src.identities.map((i) => ({ provider: i.provider, ...(i.provider === "passkey" ? { name: i.name ?? null } : {}), created_at: i.createdAt })),
     sharing: exportedSharing(src.sharing),
     ...src.relations,
   };

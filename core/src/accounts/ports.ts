@@ -71,8 +71,11 @@ export interface AccountAdmin {
   /** Applies the change; returns the updated user, or "username-taken" (a race lost). */
   updateProfile(userId: string, change: ProfileChange): Promise<User | "username-taken">;
 
-  /** How the user signs in: provider ids ("google", "email", ...) and when each was linked. */
-  listIdentities(userId: string): Promise<{ provider: string; createdAt: string }[]>;
+  /**
+   * How the user signs in: provider ids ("google", "email", ...) and when each was linked; each
+   * passkey is one ("passkey", with the name its owner gave it; never its key).
+   */
+  listIdentities(userId: string): Promise<{ provider: string; name?: string | null; createdAt: string }[]>;
 
   /**
    * The user's sharing settings as stored (snake_case fields), or null when never set (all

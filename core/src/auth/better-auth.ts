@@ -14,12 +14,15 @@
  */
 import { betterAuth, type BetterAuthOptions, type BetterAuthPlugin, type BetterAuthRateLimitStorage } from "better-auth";
 import { genericOAuth, magicLink } from "better-auth/plugins";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { passkey } from "@better-auth/passkey";
 import { cleanDisplayName } from "../accounts/display-name.ts";
 import { deriveUsername } from "../accounts/username.ts";
 import { COOKIE_PREFIX, type AuthConfig } from "./config.ts";
 import { magicLinkMessage, type EmailSender } from "./email.ts";
 import { DISABLED_PATHS } from "./endpoints.ts";
+import { githubUserInfo } from "./github.ts";
+import { PASSKEY_MANAGEMENT_PATHS, PASSKEY_SIGN_IN_PATH, needsPasskey, requiresPasskey } from "./second-factor.ts";
 
 export const MAGIC_LINK_MINUTES = 10;
 const NO_TOKENS = { accessToken: null, refreshToken: null, idToken: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null };
@@ -82,6 +85,21 @@ export function makeKodoAuth(platform: AuthPlatform, cfg: AuthConfig, extraPlugi
       },
     });
   }
+  if (cfg.github) {
+    const github = cfg.github;
+    generic.push({
+      providerId: "github",
+      name: "GitHub",
+      clientId: github.clientId,
+      clientSecret: github.clientSecret,
+      // GitHub is OAuth 2.0, not OIDC: the profile and the addresses come from its REST API.
+      authorizationUrl: github.authorizationUrl,
+      tokenUrl: github.tokenUrl,
+      scopes: ["read:user", "user:email"],
+      pkce: true,
+      getUserInfo: (tokens: { accessToken?: string | undefined }) => githubUserInfo(github.apiUrl, tokens.accessToken),
+    });
+  }
   if (cfg.oidc) {
     generic.push({
       providerId: "oidc",
@@ -95,6 +113,27 @@ export function makeKodoAuth(platform: AuthPlatform, cfg: AuthConfig, extraPlugi
   }
 
   const plugins: BetterAuthPlugin[] = [...extraPlugins];
+  // Passkeys (WebAuthn) for the dashboard's own origin: a way to sign in, and the second factor
+  // a user may require (second-factor.ts). Only ceremonies with user verification (PIN,
+  // biometrics) count: a passkey alone is then two factors, something held and something known.
+  plugins.push(
+    passkey({
+      rpID: new URL(cfg.baseUrl).hostname,
+      rpName: "Kodo",
+      origin: cfg.baseUrl,
+      authenticatorSelection: { residentKey: "required", userVerification: "required" },
+      registration: {
+        async afterVerification({ verification }) {
+          if (!verification.registrationInfo?.userVerified) throw new APIError("BAD_REQUEST", { message: "The passkey did not verify you (PIN or biometrics); Kodo only keeps passkeys that do." });
+        },
+      },
+      authentication: {
+        async afterVerification({ verification }) {
+          if (!verification.authenticationInfo.userVerified) throw new APIError("UNAUTHORIZED", { message: "The passkey did not verify you (PIN or biometrics)." });
+        },
+      },
+    }) as unknown as BetterAuthPlugin,
+  );
   if (generic.length > 0) plugins.push(genericOAuth({ config: generic }));
   if (sender) {
     plugins.push(
@@ -120,9 +159,18 @@ export function makeKodoAuth(platform: AuthPlatform, cfg: AuthConfig, extraPlugi
     database: platform.database,
     user: {
       fields: { name: "displayName" },
-      additionalFields: { username: { type: "string", required: false, input: false } },
+      additionalFields: {
+        username: { type: "string", required: false, input: false },
+        // The user's "require a passkey after signing in" (second-factor.ts).
+        passkeyRequired: { type: "boolean", required: false, defaultValue: false, input: false },
+      },
     },
-    session: { expiresIn: SESSION_DAYS * 86_400, updateAge: 86_400 },
+    session: {
+      expiresIn: SESSION_DAYS * 86_400,
+      updateAge: 86_400,
+      // True when a passkey ceremony made (or confirmed) the session.
+      additionalFields: { passkeyVerified: { type: "boolean", required: false, defaultValue: false, input: false } },
+    },
     verification: { disableCleanup: !platform.verificationCleanup },
     // Better Auth's limits (sign-in 3/10 s, magic links 5/min, everything else 100/10 s, per
     // client address), counted in the platform's shared storage; per address mailed too (hooks
@@ -132,7 +180,8 @@ export function makeKodoAuth(platform: AuthPlatform, cfg: AuthConfig, extraPlugi
       // Belt and braces: tokens are dropped before storage (databaseHooks below).
       encryptOAuthTokens: true,
       // One person, one account: a provider that vouches for the same verified address joins it.
-      accountLinking: { enabled: true, trustedProviders: ["google", "amazon"] },
+      // GitHub's profile is only used with a primary address GitHub verified (github.ts).
+      accountLinking: { enabled: true, trustedProviders: ["google", "amazon", "github"] },
     },
     socialProviders: {
       ...(cfg.google ? { google: { ...cfg.google, prompt: "select_account" as const } } : {}),
@@ -150,6 +199,17 @@ export function makeKodoAuth(platform: AuthPlatform, cfg: AuthConfig, extraPlugi
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (PASSKEY_MANAGEMENT_PATHS.has(ctx.path)) {
+          // A session still waiting for its passkey manages no passkeys (else a stolen link or
+          // provider sign-in could add its own and pass the second factor with it).
+          const found = await getSessionFromCtx(ctx);
+          if (found && needsPasskey(found.user, found.session)) throw new APIError("FORBIDDEN", { message: "Confirm this sign-in with your passkey first." });
+          if (found && ctx.path === "/passkey/delete-passkey" && requiresPasskey(found.user)) {
+            const own = await ctx.context.adapter.findMany<{ id: string }>({ model: "passkey", where: [{ field: "userId", value: found.user.id }] });
+            if (own.length <= 1) throw new APIError("BAD_REQUEST", { message: "This is your last passkey and your account requires one: turn that off first, or add another passkey." });
+          }
+          return;
+        }
         if (!limiter || ctx.path !== "/sign-in/magic-link") return;
         const email = (ctx.body as { email?: unknown } | undefined)?.email;
         if (typeof email !== "string") return;
@@ -159,6 +219,19 @@ export function makeKodoAuth(platform: AuthPlatform, cfg: AuthConfig, extraPlugi
       }),
     },
     databaseHooks: {
+      session: {
+        create: {
+          async before(session, ctx) {
+            if (ctx?.path !== PASSKEY_SIGN_IN_PATH) return;
+            // A passkey sign-in replaces the session of the cookie it came with (one waiting
+            // for its second factor, or any other): that one is ended, not left behind.
+            const cookie = ctx.context.authCookies.sessionToken.name;
+            const old = await ctx.getSignedCookie(cookie, ctx.context.secret);
+            if (old) await ctx.context.internalAdapter.deleteSession(old);
+            return { data: { ...session, passkeyVerified: true } };
+          },
+        },
+      },
       // Kodo never calls a provider's API for the user: provider tokens are not kept at all.
       account: {
         create: { before: async (account) => ({ data: { ...account, ...NO_TOKENS } }) },

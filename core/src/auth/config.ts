@@ -10,6 +10,8 @@
  * | GOOGLE_CLIENT_ID / GOOGLE_CLIENT_SECRET | Google sign-in |
  * | FACEBOOK_CLIENT_ID / FACEBOOK_CLIENT_SECRET | Facebook sign-in |
  * | AMAZON_CLIENT_ID / AMAZON_CLIENT_SECRET | Login with Amazon (Better Auth's generic OAuth plugin) |
+ * | GITHUB_CLIENT_ID / GITHUB_CLIENT_SECRET | GitHub sign-in (a GitHub OAuth app; callback URL BETTER_AUTH_URL/api/auth/callback/github) |
+ * | GITHUB_AUTHORIZATION_URL / GITHUB_TOKEN_URL / GITHUB_API_URL | tests only: GitHub's endpoints on a loopback stand-in (default github.com, api.github.com) |
  * | OIDC_ISSUER / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET / OIDC_NAME | any OpenID Connect provider (discovery at the issuer) |
  * | RESEND_API_KEY / EMAIL_FROM | sends sign-in links through Resend's HTTP API |
  * | EMAIL_SENDER = "ses" / EMAIL_FROM | AWS: sends sign-in links through Amazon SES from EMAIL_FROM (template.yaml sets both) |
@@ -33,6 +35,8 @@ export interface AuthConfig {
   google: OAuthClient | null;
   facebook: OAuthClient | null;
   amazon: OAuthClient | null;
+  /** GitHub OAuth app, and where GitHub is (github.com unless a test points it at a stand-in). */
+  github: (OAuthClient & { authorizationUrl: string; tokenUrl: string; apiUrl: string }) | null;
   oidc: (OAuthClient & { issuer: string; name: string }) | null;
   email: { kind: "resend"; apiKey: string; from: string } | { kind: "ses"; from: string } | { kind: "outbox" } | null;
   rateLimit: { enabled: boolean; windowSeconds: number | null };
@@ -77,6 +81,7 @@ export function readAuthConfig(env: object): AuthConfig | null {
       }
     });
   const oidcClient = client(vars, "OIDC");
+  const githubClient = client(vars, "GITHUB");
   const issuer = str(vars, "OIDC_ISSUER");
   const resendKey = str(vars, "RESEND_API_KEY");
   const from = str(vars, "EMAIL_FROM");
@@ -90,6 +95,14 @@ export function readAuthConfig(env: object): AuthConfig | null {
     google: client(vars, "GOOGLE"),
     facebook: client(vars, "FACEBOOK"),
     amazon: client(vars, "AMAZON"),
+    github: githubClient
+      ? {
+          ...githubClient,
+          authorizationUrl: str(vars, "GITHUB_AUTHORIZATION_URL") ?? "https://github.com/login/oauth/authorize",
+          tokenUrl: str(vars, "GITHUB_TOKEN_URL") ?? "https://github.com/login/oauth/access_token",
+          apiUrl: (str(vars, "GITHUB_API_URL") ?? "https://api.github.com").replace(/\/+$/, ""),
+        }
+      : null,
     oidc: oidcClient && issuer ? { ...oidcClient, issuer: issuer.replace(/\/+$/, ""), name: str(vars, "OIDC_NAME") ?? "Single sign-on" } : null,
     email:
       resendKey && from
@@ -113,6 +126,7 @@ export function offeredProviders(cfg: AuthConfig | null): { id: string; name: st
   const out: { id: string; name: string }[] = [];
   if (cfg.google) out.push({ id: "google", name: "Google" });
   if (cfg.facebook) out.push({ id: "facebook", name: "Facebook" });
+  if (cfg.github) out.push({ id: "github", name: "GitHub" });
   if (cfg.amazon) out.push({ id: "amazon", name: "Amazon" });
   if (cfg.oidc) out.push({ id: "oidc", name: cfg.oidc.name });
   return out;

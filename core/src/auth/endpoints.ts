@@ -14,10 +14,17 @@
 /** `METHOD path` (path under /api/auth) -> what uses it. */
 export const ALLOWED_AUTH_ENDPOINTS: ReadonlyArray<{ method: "GET" | "POST"; path: RegExp; what: string }> = [
   { method: "POST", path: /^\/sign-in\/social$/, what: "the sign-in page's provider buttons (site/src/routes/sign-in/[provider]; generic OAuth providers too)" },
-  { method: "GET", path: /^\/callback\/[a-z0-9-]{1,40}$/, what: "OAuth/OIDC providers' redirect back (Google, Facebook, Amazon, OIDC)" },
+  { method: "GET", path: /^\/callback\/[a-z0-9-]{1,40}$/, what: "OAuth/OIDC providers' redirect back (Google, Facebook, GitHub, Amazon, OIDC)" },
   { method: "POST", path: /^\/sign-in\/magic-link$/, what: "the sign-in page's email form" },
   { method: "GET", path: /^\/magic-link\/verify$/, what: "the link in the sign-in mail" },
   { method: "POST", path: /^\/sign-out$/, what: "the dashboard's sign-out button (site/src/routes/sign-out)" },
+  { method: "GET", path: /^\/passkey\/generate-authenticate-options$/, what: "the sign-in page's passkey button (and its second-factor step): a challenge" },
+  { method: "POST", path: /^\/passkey\/verify-authentication$/, what: "the sign-in page's passkey button: the signed challenge -> a session" },
+  { method: "GET", path: /^\/passkey\/generate-register-options$/, what: "the account's passkeys page (site/src/routes/account/passkeys): adding a passkey" },
+  { method: "POST", path: /^\/passkey\/verify-registration$/, what: "the account's passkeys page: the new passkey's public key" },
+  { method: "GET", path: /^\/passkey\/list-user-passkeys$/, what: "the account's passkeys page: the list" },
+  { method: "POST", path: /^\/passkey\/update-passkey$/, what: "the account's passkeys page: renaming" },
+  { method: "POST", path: /^\/passkey\/delete-passkey$/, what: "the account's passkeys page: removing" },
   { method: "GET", path: /^\/get-session$/, what: "the session of the cookie (Better Auth's client; Kodo's pages use /api/kodo/account)" },
 ];
 

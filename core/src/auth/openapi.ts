@@ -25,6 +25,7 @@ export const betterAuthOpenApi: OpenApiSource = {
       google: dummy,
       facebook: dummy,
       amazon: dummy,
+      github: { ...dummy, authorizationUrl: "https://github.com/login/oauth/authorize", tokenUrl: "https://github.com/login/oauth/access_token", apiUrl: "https://api.github.com" },
       oidc: null,
       email: { kind: "outbox" },
       rateLimit: { enabled: false, windowSeconds: null },

@@ -4,19 +4,21 @@
  * - `/api/auth/*`: Better Auth (OAuth redirects and callbacks, magic links, sign-out, session),
  *   only the endpoints Kodo uses (endpoints.ts), with bodies read by core's bounded reader;
  * - `GET /api/kodo/auth/providers`: what the sign-in page may offer (unconfigured ones are absent);
- * - `GET /api/kodo/dev/outbox`: local development's outbox of sign-in mails (404 elsewhere).
+ * - `GET /api/kodo/dev/outbox`: local development's outbox of sign-in mails (404 elsewhere);
+ * - `PUT /api/kodo/auth/passkey-required`: the user's "require a passkey after signing in".
  * The dashboard forwards the browser's /api/* requests here, so cookies are set for its origin.
  */
 import { Hono, type Context, type Env } from "hono";
 import { describeRoute } from "hono-openapi";
-import { SMALL_BODY_BYTES, readBoundedBytes } from "../http/body.ts";
+import { SMALL_BODY_BYTES, readBoundedBytes, readJsonBody } from "../http/body.ts";
 import { withBody } from "../http/bounded-stream.ts";
 import { jsonError } from "../http/errors.ts";
-import { originProblem } from "../accounts/csrf.ts";
+import { csrfProblem, csrfTokenFor, originProblem } from "../accounts/csrf.ts";
 import { offeredProviders, type AuthConfig } from "./config.ts";
 import type { MadeAuth } from "./better-auth.ts";
 import type { Outbox } from "./email.ts";
 import { isAllowedAuthEndpoint } from "./endpoints.ts";
+import { needsPasskey } from "./second-factor.ts";
 
 /** What the routes need from the platform, per request (Cloudflare reads its bindings from `c`). */
 export interface AuthRouteDeps<E extends Env> {
@@ -61,6 +63,43 @@ export function authRoutes<E extends Env>(deps: AuthRouteDeps<E>) {
         email: cfg?.email != null,
         outbox: cfg?.email?.kind === "outbox",
       });
+    },
+  );
+
+  app.put(
+    "/api/kodo/auth/passkey-required",
+    describeRoute({
+      tags: ["Account"],
+      summary: "Require a passkey after signing in (or not)",
+      description:
+        "Body `{required: boolean}`, signed-in session with its X-CSRF-Token. Turning it on needs at least one passkey; from then on every sign-in other than a passkey's must be confirmed with one (docs/accounts.md). The session that turns it on stays signed in.",
+      responses: { 200: { description: "`{required: boolean}`" }, 400: { description: "Bad body, or no passkey yet." }, 401: { description: "Not signed in." }, 403: { description: "Origin or CSRF token refused." } },
+    }),
+    async (c) => {
+      const made = await deps.auth(ctx(c));
+      if (!made) return jsonError(c, 404, "Sign-in is not configured on this server");
+      const found = c.req.header("cookie") ? await made.auth.api.getSession({ headers: c.req.raw.headers, query: { disableCookieCache: true } }) : null;
+      if (!found || needsPasskey(found.user, found.session)) return jsonError(c, 401, "Sign in first");
+      const problem = csrfProblem(
+        "PUT",
+        { origin: c.req.header("origin"), fetchSite: c.req.header("sec-fetch-site"), token: c.req.header("x-csrf-token") },
+        made.cfg.trustedOrigins,
+        await csrfTokenFor(made.cfg.secret, found.session.id),
+      );
+      if (problem) return jsonError(c, 403, `CSRF check failed: ${problem}`);
+      const body = await readJsonBody(c, { limit: SMALL_BODY_BYTES, required: "Body must be JSON: {required: boolean}" });
+      const required = (body as { required?: unknown } | null)?.required;
+      if (typeof required !== "boolean") return jsonError(c, 400, "Body must be JSON: {required: boolean}");
+      const context = await made.auth.$context;
+      if (required) {
+        const passkeys = await context.adapter.findMany({ model: "passkey", where: [{ field: "userId", value: found.user.id }] });
+        if (passkeys.length === 0) return jsonError(c, 400, "Add a passkey first: without one you could not sign in any more");
+        // The session at the keyboard stays signed in; every other one must confirm.
+        await context.internalAdapter.updateSession(found.session.token, { passkeyVerified: true });
+      }
+      await context.internalAdapter.updateUser(found.user.id, { passkeyRequired: required });
+      c.header("Cache-Control", "no-store");
+      return c.json({ required });
     },
   );
 

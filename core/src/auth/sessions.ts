@@ -4,6 +4,7 @@ import type { SessionResolver } from "../accounts/ports.ts";
 import { csrfTokenFor } from "../accounts/csrf.ts";
 import { COOKIE_PREFIX, type AuthConfig } from "./config.ts";
 import type { MadeAuth } from "./better-auth.ts";
+import { needsPasskey } from "./second-factor.ts";
 
 /**
  * `made()` builds (or returns the cached) Better Auth instance, only for requests that carry a
@@ -19,6 +20,8 @@ export function betterAuthSessions(cfg: AuthConfig, made: () => Promise<MadeAuth
       if (!m) return null;
       const found = await m.auth.api.getSession({ headers, query: { disableCookieCache: true } });
       if (!found) return null;
+      // A sign-in still waiting for the passkey its user requires is not signed in to Kodo yet.
+      if (needsPasskey(found.user, found.session)) return null;
       const user = await findUser(found.user.id);
       if (!user) return null;
       return {

@@ -1,7 +1,7 @@
 /**
  * Removing a user's sign-in items from the accounts table (account deletion, sam/README.md
  * "Data model"): every one is found by key, from the user's partition (sessions, provider
- * accounts) and the address's (the email claim, pending sign-in links), plus the per-address
+ * accounts, passkeys) and the address's (the email claim, pending sign-in links), plus the per-address
  * sign-in limit and local outbox mails.
  */
 import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
@@ -37,6 +37,11 @@ export async function deleteAuthItems(doc: Doc, table: string, userId: string, e
   for (const a of await listed(doc, table, `USER#${userId}`, "ACCOUNT#")) {
     if (a.ref) await deleteAuthRecord(doc, table, "account", a.ref);
     await doc.send(new DeleteCommand({ TableName: table, Key: { pk: a.pk, sk: a.sk } }));
+  }
+  // Passkeys: the record, its credential claim, then the listing.
+  for (const p of await listed(doc, table, `USER#${userId}`, "PASSKEY#")) {
+    if (p.ref) await deleteAuthRecord(doc, table, "passkey", p.ref);
+    await doc.send(new DeleteCommand({ TableName: table, Key: { pk: p.pk, sk: p.sk } }));
   }
   if (!email) return;
   const address = email.toLowerCase();

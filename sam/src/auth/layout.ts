@@ -6,8 +6,8 @@
  * cookie or a sign-in link works the moment it was issued, on any Lambda container.
  *
  * A unique index claims its value with a conditional put (sk is the prefix alone); a
- * non-unique one lists the record under the value (sk = prefix + id). A user's sessions and
- * provider accounts are listed in the user's own partition (`USER#<id>`), and pending sign-in
+ * non-unique one lists the record under the value (sk = prefix + id). A user's sessions,
+ * provider accounts and passkeys are listed in the user's own partition (`USER#<id>`), and pending sign-in
  * links under the address they were mailed to (`EMAIL#<address>`), so deleting an account
  * finds every auth item of it by key.
  */
@@ -60,7 +60,7 @@ function mailedTo(item: Item): string | null {
 
 export const emailPartition = (email: string) => `EMAIL#${email.toLowerCase()}`;
 
-/** Keys of Better Auth's models (user, session, account, verification). */
+/** Keys of Better Auth's models (user, session, account, verification, passkey). */
 export const authLayouts: Record<string, ModelLayout> = {
   // Better Auth's user is Kodo's profile item: the same record the API reads.
   user: {
@@ -91,6 +91,17 @@ export const authLayouts: Record<string, ModelLayout> = {
     indexes: [
       { name: "accountId", field: "accountId", valueOf: (i) => str(i.accountId), partition: (v) => `PROVIDER_ACCOUNT#${v}`, prefix: "ACCOUNT#", unique: false },
       { name: "userId", field: "userId", valueOf: (i) => str(i.userId), partition: (v) => `USER#${v}`, prefix: "ACCOUNT#", unique: false },
+    ],
+  },
+  // Passkeys (Better Auth's passkey plugin). Its look-ups: by id (rename, delete, the counter
+  // after a sign-in), by credentialID (the credential a browser presents when signing in: one
+  // unique claim, a GetItem's worth) and by userId (the account's list, registration's
+  // excluded credentials, account deletion: a Query of the user's partition).
+  passkey: {
+    key: (id) => ({ pk: `PASSKEY#${id}`, sk: "PASSKEY" }),
+    indexes: [
+      { name: "credentialID", field: "credentialID", valueOf: (i) => str(i.credentialID), partition: (v) => `PASSKEY_CREDENTIAL#${v}`, prefix: "PASSKEY_CREDENTIAL", unique: true },
+      { name: "userId", field: "userId", valueOf: (i) => str(i.userId), partition: (v) => `USER#${v}`, prefix: "PASSKEY#", unique: false },
     ],
   },
   verification: {

@@ -136,9 +136,23 @@ export function dynamoAccountAdmin(doc: Doc, table: string): AccountAdmin {
         const account = (await doc.send(new GetCommand({ TableName: table, Key: { pk: `AUTH_ACCOUNT#${ref}`, sk: "ACCOUNT" }, ConsistentRead: true }))).Item;
         if (account) providers.push({ provider: String(account.providerId), createdAt: String(account.createdAt) });
       }
+      // Passkeys by name and date (never their keys), listed in the user's partition too.
+      const passkeys: { provider: string; name: string | null; createdAt: string }[] = [];
+      const listedPasskeys = await queryAll<{ ref?: string }>(doc, {
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": `USER#${userId}`, ":prefix": "PASSKEY#" },
+        ConsistentRead: true,
+      });
+      for (const { ref } of listedPasskeys) {
+        if (!ref) continue;
+        const p = (await doc.send(new GetCommand({ TableName: table, Key: { pk: `PASSKEY#${ref}`, sk: "PASSKEY" }, ConsistentRead: true }))).Item;
+        if (p) passkeys.push({ provider: "passkey", name: typeof p.name === "string" ? p.name : null, createdAt: String(p.createdAt) });
+      }
       // Email links sign in whoever owns the address: every account with an address has it.
       const email = user?.email ? [{ provider: "email", createdAt: user.createdAt }] : [];
-      return [...email, ...providers.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1))];
+      const byDate = (a: { createdAt: string }, b: { createdAt: string }) => (a.createdAt < b.createdAt ? -1 : 1);
+      return [...email, ...providers.sort(byDate), ...passkeys.sort(byDate)];
     },
 
     async listKeys(userId) {

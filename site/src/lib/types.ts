@@ -16,7 +16,7 @@ export interface Progress {
 
 export interface Account {
   user: AccountUser;
-  identities: { provider: string; created_at: string }[];
+  identities: { provider: string; name?: string | null; created_at: string }[];
   recompute: Progress | null;
   auth: "session" | "api_key";
   csrf_token: string | null;

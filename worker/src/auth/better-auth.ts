@@ -8,7 +8,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { drizzle } from "drizzle-orm/d1";
 import { eq } from "drizzle-orm";
 import { makeKodoAuth, readAuthConfig, resendSender, type AuthConfig, type AuthPlatform, type MadeAuth } from "@kodo/core/auth";
-import { authAccounts, authSessions, authVerifications, users, userSettings } from "../db/schema.ts";
+import { authAccounts, authPasskeys, authSessions, authVerifications, users, userSettings } from "../db/schema.ts";
 import { d1Outbox } from "./email.ts";
 import { durableRateLimitStorage, type RateLimiter } from "./rate-limiter.ts";
 
@@ -20,7 +20,7 @@ export function makeAuth(env: AuthEnv, cfg: AuthConfig, extraPlugins: BetterAuth
   const platform: AuthPlatform = {
     database: drizzleAdapter(db, {
       provider: "sqlite",
-      schema: { user: users, session: authSessions, account: authAccounts, verification: authVerifications },
+      schema: { user: users, session: authSessions, account: authAccounts, verification: authVerifications, passkey: authPasskeys },
     }),
     rateLimitStorage: env.RATE_LIMITER ? durableRateLimitStorage(env.RATE_LIMITER) : null,
     sender: cfg.email?.kind === "resend" ? resendSender(cfg.email.apiKey, cfg.email.from) : cfg.email?.kind === "outbox" ? d1Outbox(env.DB) : null,

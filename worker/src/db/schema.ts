@@ -19,6 +19,8 @@ export const users = sqliteTable("users", {
   email: text("email").unique(),
   emailVerified: integer("email_verified", { mode: "boolean" }).notNull().default(false),
   image: text("image"),
+  /** "Require a passkey after signing in" (core/src/auth/second-factor.ts). */
+  passkeyRequired: integer("passkey_required", { mode: "boolean" }).notNull().default(false),
   createdAt: text("created_at").notNull().default(now),
   updatedAt: text("updated_at").notNull().default(now),
 });
@@ -121,10 +123,37 @@ export const authSessions = sqliteTable(
     expiresAt: text("expires_at").notNull(),
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
+    /** Made by a passkey sign-in (the second factor, core/src/auth/second-factor.ts). */
+    passkeyVerified: integer("passkey_verified", { mode: "boolean" }).notNull().default(false),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
   (t) => [index("auth_sessions_user_idx").on(t.userId)],
+);
+
+/**
+ * Passkeys (WebAuthn credentials, Better Auth's passkey plugin): the public key and signature
+ * counter of each, found by the credential id a browser presents (sign-in) and by user (the
+ * account's list). Deleted with the user (cascade).
+ */
+export const authPasskeys = sqliteTable(
+  "auth_passkeys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name"),
+    publicKey: text("public_key").notNull(),
+    credentialID: text("credential_id").notNull(),
+    counter: integer("counter").notNull(),
+    deviceType: text("device_type").notNull(),
+    backedUp: integer("backed_up", { mode: "boolean" }).notNull(),
+    transports: text("transports"),
+    aaguid: text("aaguid"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("auth_passkeys_user_idx").on(t.userId), uniqueIndex("auth_passkeys_credential_idx").on(t.credentialID)],
 );
 
 /** Identities a user signs in with (Google, Facebook, Amazon, OIDC); tokens encrypted. */

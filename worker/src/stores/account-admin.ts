@@ -11,6 +11,7 @@ import type { AccountAdmin, ApiKeyInfo, ImportJob, ImportJobChange, RemoteLookup
 import {
   apiKeys,
   authAccounts,
+  authPasskeys,
   authSessions,
   authVerifications,
   dailyActivity,
@@ -74,17 +75,18 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
     },
 
     async listIdentities(userId) {
-      const [rows, user] = await Promise.all([
+      const [rows, user, passkeys] = await Promise.all([
         db
           .select({ provider: authAccounts.providerId, createdAt: authAccounts.createdAt })
           .from(authAccounts)
           .where(eq(authAccounts.userId, userId))
           .orderBy(authAccounts.createdAt),
         db.select({ email: users.email, createdAt: users.createdAt }).from(users).where(eq(users.id, userId)).get(),
+        db.select({ name: authPasskeys.name, createdAt: authPasskeys.createdAt }).from(authPasskeys).where(eq(authPasskeys.userId, userId)).orderBy(authPasskeys.createdAt),
       ]);
       // Email links sign in whoever owns the address: every account with an address has it.
       const email = user?.email ? [{ provider: "email", createdAt: user.createdAt }] : [];
-      return [...email, ...rows.map((r) => ({ provider: r.provider, createdAt: r.createdAt }))];
+      return [...email, ...rows.map((r) => ({ provider: r.provider, createdAt: r.createdAt })), ...passkeys.map((p) => ({ provider: "passkey", name: p.name, createdAt: p.createdAt }))];
     },
 
     async sharingOf(userId) {
@@ -182,6 +184,7 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
         db.delete(apiKeys).where(eq(apiKeys.userId, userId)),
         db.delete(authSessions).where(eq(authSessions.userId, userId)),
         db.delete(authAccounts).where(eq(authAccounts.userId, userId)),
+        db.delete(authPasskeys).where(eq(authPasskeys.userId, userId)),
         db.delete(importJobs).where(eq(importJobs.userId, userId)),
         // Friendships and requests either way (issue 9).
         db.delete(friendships).where(sql`${friendships.requesterId} = ${userId} OR ${friendships.addresseeId} = ${userId}`),

@@ -56,7 +56,7 @@ export const progressSchema = z
 
 export const accountSchema = z.object({
   user: userSchema,
-  identities: z.array(z.object({ provider: z.string(), created_at: z.string() })),
+  identities: z.array(z.object({ provider: z.string(), name: z.string().nullable().optional(), created_at: z.string() })),
   recompute: progressSchema,
   auth: z.enum(["session", "api_key"]),
   csrf_token: z.string().nullable().meta({ description: "For a sign-in session: send it back as X-CSRF-Token on POST/PATCH/DELETE." }),

@@ -43,7 +43,7 @@ accountRoutes.get(
     c.header("Cache-Control", "private, no-store");
     return c.json({
       user: userView(user),
-      identities: identities.map((i) => ({ provider: i.provider, created_at: i.createdAt })),
+      identities: identities.map((i) => ({ provider: i.provider, ...(i.provider === "passkey" ? { name: i.name ?? null } : {}), created_at: i.createdAt })),
       recompute: progressView(recompute),
       auth: c.var.session ? "session" : "api_key",
       csrf_token: c.var.session?.csrfToken ?? null,

@@ -53,8 +53,10 @@ export async function apiJson<T>(event: RequestEvent, path: string, init: ApiIni
 
 export async function errorText(res: Response): Promise<string> {
   try {
-    const body = (await res.json()) as { error?: unknown };
+    const body = (await res.json()) as { error?: unknown; message?: unknown };
     if (typeof body.error === "string") return body.error;
+    // Better Auth's own endpoints answer {code, message}.
+    if (typeof body.message === "string") return body.message;
   } catch {
     /* not JSON */
   }

@@ -12,7 +12,7 @@ const ERRORS: Record<string, string> = {
   invalid_code: "The provider's answer was not valid. Please start again.",
   INVALID_TOKEN: "That sign-in link is not valid: it was used already or expired. Ask for a new one.",
   EXPIRED_TOKEN: "That sign-in link has expired. Ask for a new one.",
-  unable_to_get_user_info: "The provider did not tell us who you are (an email address is needed).",
+  unable_to_get_user_info: "The provider did not tell us who you are (an email address is needed; with GitHub, a verified primary address).",
   email_not_found: "The provider did not share an email address, which Kodo needs.",
   account_not_linked: "An account with this email exists; sign in the way you did before, then link this provider.",
   oauth_provider_not_found: "That sign-in method is not available.",
@@ -23,7 +23,20 @@ export const load: PageServerLoad = async (event) => {
   if (event.locals.account) redirect(303, next);
   const providers = await apiJson<Providers>(event, "/api/kodo/auth/providers");
   const code = event.url.searchParams.get("error");
-  return { ...providers, next, error: code ? (ERRORS[code] ?? `Sign-in failed (${code.slice(0, 60)}). Please try again.`) : null };
+  return { ...providers, next, secondFactor: await pendingSecondFactor(event), error: code ? (ERRORS[code] ?? `Sign-in failed (${code.slice(0, 60)}). Please try again.`) : null };
+};
+
+/**
+ * A sign-in that still waits for the passkey its user requires (core/src/auth/second-factor.ts):
+ * its session cookie is valid for Better Auth, not yet for Kodo. The page then asks for the passkey.
+ */
+async function pendingSecondFactor(event: Parameters<PageServerLoad>[0]): Promise<{ email: string | null } | null> {
+  if (!/(?:^|;\s*)(?:__Secure-)?kodo\.session_token=/.test(event.request.headers.get("cookie") ?? "")) return null;
+  const res = await api(event, "/api/auth/get-session");
+  if (!res.ok) return null;
+  const found = (await res.json().catch(() => null)) as { user?: { email?: string | null; passkeyRequired?: boolean }; session?: { passkeyVerified?: boolean } } | null;
+  if (found?.user?.passkeyRequired !== true || found.session?.passkeyVerified === true) return null;
+  return { email: found.user.email ?? null };
 };
 
 export const actions: Actions = {
