@@ -206,8 +206,12 @@ export function defineSocialStoreContract(get: () => SocialStoreHarness): void {
       ]);
       // utc hides languages: off the language boards; tokyo's Go time counts.
       expect((await board("Go", "last_30_days")).map((r) => [r.id, r.seconds])).toEqual([[tokyo.id, 20 * 60]]);
-      // TypeScript: 30 min yesterday, and two days ago the 10 debugging minutes (at most the day's 20 coding minutes).
-      expect((await board("TypeScript")).map((r) => [r.id, r.seconds])).toEqual([[tokyo.id, 40 * 60]]);
+      // TypeScript: tokyo's 30 min yesterday, and two days ago the 10 debugging minutes (at most the day's
+      // 20 coding minutes); heavy's 19 h day counts 18 h, flagged, on the language board too.
+      expect((await board("TypeScript")).map((r) => [r.id, r.seconds, r.flagged])).toEqual([
+        [heavy.id, 18 * 3600, true],
+        [tokyo.id, 40 * 60, false],
+      ]);
 
       // Pages are slices of one order (seconds down, then username), and `total` counts the whole board.
       const whole = await h.social.leaderboardPage({ range: "last_7_days", language: null, offset: 0, limit: 1000 });
