@@ -145,9 +145,11 @@ WITH standing AS (
          (k * 40503 + 12345) % 400000 AS extra,
          CASE WHEN k % 997 = 0 THEN 15 ELSE 0 END AS flagged
     FROM (SELECT id, username, CASE WHEN id LIKE 'bench-%' THEN CAST(substr(id, 7) AS INTEGER) ELSE 1 END AS k FROM users WHERE id LIKE 'bench-%' OR id = 'local-${CALLER}'))
-INSERT INTO board_entries (user_id, language, username, last_7_days, last_30_days, this_week, this_month, flagged, week_days, month_days, updated_at)
-  SELECT user_id, l.language, username, d7 * l.share, (d7 + extra) * l.share, d7 * 0.5 * l.share, (d7 + extra) * 0.7 * l.share, flagged, 3, 7, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-    FROM standing CROSS JOIN (SELECT '' AS language, 1.0 AS share UNION ALL SELECT 'TypeScript', 0.6 UNION ALL SELECT 'Python', 0.4) l;
+INSERT INTO board_entries (user_id, language, username, last_7_days, last_30_days, this_week, this_month, flagged, week_days, month_days, listed, updated_at)
+  SELECT st.user_id, l.language, username, d7 * l.share, (d7 + extra) * l.share, d7 * 0.5 * l.share, (d7 + extra) * 0.7 * l.share, flagged, 3, 7,
+         sh.leaderboards = 1 AND (l.language = '' OR sh.languages = 1), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    FROM standing st JOIN user_sharing sh ON sh.user_id = st.user_id
+    CROSS JOIN (SELECT '' AS language, 1.0 AS share UNION ALL SELECT 'TypeScript', 0.6 UNION ALL SELECT 'Python', 0.4) l;
 INSERT INTO friendships (requester_id, addressee_id, status, accepted_at)
   SELECT 'local-${CALLER}', id, 'accepted', strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM users WHERE id LIKE 'bench-%' AND CAST(substr(id, 7) AS INTEGER) <= ${FRIENDS};
 INSERT INTO teams (id, name) VALUES ('${TEAM_ID}', 'Bench team');
@@ -161,6 +163,7 @@ INSERT INTO team_members (team_id, user_id, role, projects)
 
 /** Opted-in users with time in the last 7 days: the global board's size. */
 async function expectedRanked() {
+  // Counted through user_sharing (not the `listed` copy the board reads).
   const out = await wranglerSql(["--json", "--command", "SELECT count(*) AS n FROM board_entries b JOIN user_sharing s ON s.user_id = b.user_id WHERE s.leaderboards = 1 AND b.language = '' AND b.last_7_days > 0"]);
   return JSON.parse(out)[0].results[0].n;
 }
