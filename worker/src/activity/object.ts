@@ -131,11 +131,15 @@ export class UserActivity extends DurableObject<Env> {
     return outcomes;
   }
 
-  /** Every day with activity in `start..end`, computed now where stale (ActivityStore.days). */
-  async daysBetween(userId: string, settings: MergeSettings, start: string, end: string, options: DaysOptions = {}): Promise<DayActivity[]> {
+  /**
+   * Every day with activity in `start..end`, computed now where stale (ActivityStore.days), as
+   * JSON text (parse with day-store.ts parseDay): a year of days crosses the RPC as strings
+   * instead of a structured clone of every totals map.
+   */
+  async daysBetween(userId: string, settings: MergeSettings, start: string, end: string, options: DaysOptions = {}): Promise<string[]> {
     this.meta.bind(userId);
     this.applySettings(settings);
-    return this.dayStore.between(start, end, settings, options);
+    return this.dayStore.betweenJson(start, end, settings, options);
   }
 
   /** A page of one local day's heartbeats (see core heartbeat/paging.ts for the bounds). */

@@ -1,6 +1,7 @@
 import { mergeSettingsOf, type ActivityStore, type User } from "@kodo/core";
 import { ApiError } from "@kodo/core/http";
 import { ACCOUNT_DELETED } from "../activity/meta.ts";
+import { parseDay } from "../activity/day-store.ts";
 
 /**
  * The activity port on Cloudflare: writes and every read go to the user's Durable Object, which
@@ -19,7 +20,7 @@ export function cloudflareActivity(env: Pick<Env, "USER_ACTIVITY">): ActivitySto
         throw err;
       }
     },
-    days: (user, start, end, options = {}) => stub(user).daysBetween(user.id, mergeSettingsOf(user), start, end, options),
+    days: async (user, start, end, options = {}) => (await stub(user).daysBetween(user.id, mergeSettingsOf(user), start, end, options)).map(parseDay),
     heartbeatsOn: (user, day, page) => stub(user).heartbeatsOn(mergeSettingsOf(user), day, page),
     seen: (user, kind) => stub(user).seenValues(kind),
     firstDay: (user) => stub(user).firstDay(mergeSettingsOf(user)),
