@@ -74,6 +74,8 @@ export async function startBenchRuntime(options: StartOptions = {}): Promise<Ben
     ...Object.fromEntries(Object.entries(options.vars ?? {}).map(([k, v]) => [k, { type: "plain_text", value: v }])),
     // Required by the accounts code; the benchmarks sign nobody in.
     BETTER_AUTH_SECRET: { type: "secret_text", value: randomBytes(32).toString("hex") },
+    // Required by wrangler.toml (the relay seals upstream keys with it); the benchmarks relay nothing.
+    KODO_RELAY_SECRET: { type: "secret_text", value: randomBytes(32).toString("hex") },
   };
   const worker = await devEnv.startWorker({
     config: BENCH_CONFIG,
@@ -87,7 +89,8 @@ export async function startBenchRuntime(options: StartOptions = {}): Promise<Ben
     },
   } as never);
   await worker.ready;
-  for (let i = 0; !direct && i < 200; i++) await new Promise((r) => setTimeout(r, 50));
+  // Up to a minute: on a loaded 2-core machine the event can take well over 10 s.
+  for (let i = 0; !direct && i < 1200; i++) await new Promise((r) => setTimeout(r, 50));
   if (!direct) throw new Error("workerd's address never came (no reloadComplete event)");
   const url = direct.origin;
   const health = await fetch(`${url}/api/health`);

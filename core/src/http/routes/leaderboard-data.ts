@@ -1,28 +1,33 @@
 /**
- * Builds a leaderboard from the social port (rules: core/src/social/leaderboard.ts). The
- * global ranking of a (range, language) is cached in the isolate for 5 minutes: a board is the
- * same for every viewer, and one ranking serves every page and every caller's own rank. The
- * cache key carries the board version (SocialStore.leaderboardVersion), read on every request,
- * so a member leaving or hiding (in any isolate) is off the board at the very next request;
- * only new activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it.
+ * Reads boards from the social port a page at a time (rules: core/src/social/leaderboard.ts;
+ * stores keep each user's precomputed standing, core/src/social/board-standing.ts). The global
+ * board's pages (with their total and listed users' languages) and callers' own entries are
+ * cached in the isolate for 5 minutes: a page is the same for every viewer. The cache key
+ * carries the board version (SocialStore.leaderboardVersion), read on every request, so a
+ * member leaving or hiding (in any isolate) is off the board at the very next request; only new
+ * activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it. Friends
+ * boards (a list of ids) are read fresh: they are small and private to the caller. Team boards
+ * (routes/teams-dashboard.ts) use the same cache, keyed by their members and chosen projects.
  */
 import type { Ports } from "../../ports.ts";
-import type { SocialStore, ZoneRange } from "../../social/ports.ts";
-import { MAX_PLAUSIBLE_SECONDS_PER_DAY, rankLeaderboard, zoneRanges, type LeaderboardRange, type RankedEntry } from "../../social/leaderboard.ts";
+import type { BoardQuery, SocialStore } from "../../social/ports.ts";
+import { LEADERBOARD_PAGE_SIZE, rankedEntry, type Page, type RankedEntry } from "../../social/leaderboard.ts";
 import { ApiError } from "../errors.ts";
 
 export const LEADERBOARD_CACHE_SECONDS = 300;
-/** At most this many cached rankings (range x language) per isolate. */
-const MAX_CACHED = 200;
+/** At most this many cached pages and own entries per isolate (a few MB at most). */
+const MAX_CACHED = 5000;
 
-export interface Ranking {
-  entries: RankedEntry[];
-  ranges: ZoneRange[];
+export type BoardLanguage = { name: string; totalSeconds: number };
+
+/** One page of a board: its entries, and the languages of listed users who share them. */
+export interface BoardPage extends Page<RankedEntry> {
+  languages: Map<string, BoardLanguage[]>;
 }
 
-const cache = new Map<string, { expiresAt: number; ranking: Promise<Ranking> }>();
+const cache = new Map<string, { expiresAt: number; value: Promise<unknown> }>();
 
-/** Forgets this isolate's cached rankings (stale ones are unreachable anyway: see above). */
+/** Forgets this isolate's cached pages (stale ones are unreachable anyway: see above). */
 export function clearLeaderboardCache(): void {
   cache.clear();
 }
@@ -32,41 +37,62 @@ export function socialOf(ports: Ports): SocialStore {
   return ports.social;
 }
 
-/** The ranking of `userIds` (a friends board), or of every opted-in user (global, cached). */
-export async function ranking(ports: Ports, range: LeaderboardRange, language: string | null, userIds?: string[]): Promise<Ranking> {
-  const social = socialOf(ports);
+/** `compute()` cached in the isolate under `key` for LEADERBOARD_CACHE_SECONDS (concurrent callers share one). */
+export async function cachedBoard<T>(ports: Ports, key: string, compute: () => Promise<T>): Promise<T> {
   const now = ports.now();
-  const compute = async (): Promise<Ranking> => {
-    const zones = await social.leaderboardTimeZones(userIds);
-    const ranges = zoneRanges(zones, range, now);
-    if (ranges.length === 0) return { entries: [], ranges };
-    const rows = await social.leaderboardRows({ ranges, userIds, language, capSecondsPerDay: MAX_PLAUSIBLE_SECONDS_PER_DAY });
-    return { entries: rankLeaderboard(rows, ranges), ranges };
-  };
-  if (userIds) return compute();
-  const key = `${range}|${language ?? ""}|${await social.leaderboardVersion()}`;
   const hit = cache.get(key);
-  if (hit && hit.expiresAt > now) return hit.ranking;
-  // The promise is cached so concurrent requests share one computation; a failure is not kept.
+  if (hit && hit.expiresAt > now) return hit.value as Promise<T>;
+  // The promise is cached so concurrent requests share one read; a failure is not kept.
   const pending = compute();
   if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(key, { expiresAt: now + LEADERBOARD_CACHE_SECONDS, ranking: pending });
+  cache.set(key, { expiresAt: now + LEADERBOARD_CACHE_SECONDS, value: pending });
   pending.catch(() => cache.delete(key));
   return pending;
 }
 
-/** Each listed user's languages (largest first), for users who share languages. */
-export async function languagesFor(ports: Ports, entries: RankedEntry[], ranges: ZoneRange[]): Promise<Map<string, { name: string; totalSeconds: number }[]>> {
-  const ids = entries.filter((e) => e.row.sharesLanguages).map((e) => e.row.user.id);
-  const raw = await socialOf(ports).languagesOf(ids, ranges);
-  const out = new Map<string, { name: string; totalSeconds: number }[]>();
-  for (const [id, byName] of raw) {
-    out.set(
-      id,
-      Object.entries(byName)
-        .map(([name, totalSeconds]) => ({ name, totalSeconds }))
-        .sort((a, b) => b.totalSeconds - a.totalSeconds || (a.name < b.name ? -1 : 1)),
-    );
+/** Languages of the listed users who share them, largest first. */
+async function languagesOf(social: SocialStore, items: RankedEntry[], range: BoardQuery["range"]): Promise<Map<string, BoardLanguage[]>> {
+  const sharing = items.filter((e) => e.row.sharesLanguages).map((e) => e.row.user.id);
+  const languages = new Map<string, BoardLanguage[]>();
+  if (sharing.length === 0) return languages;
+  for (const [id, byName] of await social.boardLanguages(sharing, range)) {
+    const list = Object.entries(byName).map(([name, totalSeconds]) => ({ name, totalSeconds }));
+    languages.set(id, list.sort((a, b) => b.totalSeconds - a.totalSeconds || (a.name < b.name ? -1 : 1)));
   }
-  return out;
+  return languages;
+}
+
+const pages = (total: number) => Math.max(1, Math.ceil(total / LEADERBOARD_PAGE_SIZE));
+
+/**
+ * Page `page` (1-based, 50 a page) of a board, and `viewerId`'s entry on it (null when they are
+ * not listed, or no viewer). The global board's pages and entries come from the isolate's cache
+ * (keyed by the board version); a board of ids (friends: a few hundred at most) is read whole
+ * from the store, once, for both.
+ */
+export async function boardView(ports: Ports, q: BoardQuery, page: number, viewerId: string | null): Promise<{ page: BoardPage; me: RankedEntry | null }> {
+  const social = socialOf(ports);
+  if (q.userIds) {
+    const { rows } = await social.leaderboardPage({ ...q, offset: 0, limit: Math.max(1, q.userIds.length) });
+    const all = rows.map((row, i) => rankedEntry(i + 1, row));
+    const items = all.slice((page - 1) * LEADERBOARD_PAGE_SIZE, page * LEADERBOARD_PAGE_SIZE);
+    const me = viewerId === null ? null : (all.find((e) => e.row.user.id === viewerId) ?? null);
+    return { page: { page, pages: pages(all.length), total: all.length, items, languages: await languagesOf(social, items, q.range) }, me };
+  }
+  const version = `${q.range}|${q.language ?? ""}|${await social.leaderboardVersion()}`;
+  const [view, me] = await Promise.all([
+    cachedBoard(ports, `page:${page}|${version}`, async (): Promise<BoardPage> => {
+      const offset = (page - 1) * LEADERBOARD_PAGE_SIZE;
+      const { total, rows } = await social.leaderboardPage({ ...q, offset, limit: LEADERBOARD_PAGE_SIZE });
+      const items = rows.map((row, i) => rankedEntry(offset + i + 1, row));
+      return { page, pages: pages(total), total, items, languages: await languagesOf(social, items, q.range) };
+    }),
+    viewerId === null
+      ? null
+      : cachedBoard(ports, `entry:${viewerId}|${version}`, async () => {
+          const found = await social.leaderboardEntry(q, viewerId);
+          return found ? rankedEntry(found.rank, found.row) : null;
+        }),
+  ]);
+  return { page: view, me };
 }
