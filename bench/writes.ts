@@ -15,9 +15,6 @@
  * Env: BENCH_SEED (default 7), BENCH_USERS (20), BENCH_DAYS (30), BENCH_SEND_EVERY (120 s),
  * BENCH_EVERY_SEND_USERS (2), BENCH_EVERY_SEND_DAYS (5). Last line of output: one JSON object with the figures.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { FlushPolicy } from "../core/src/sessions/flush-policy.ts";
 import { startBenchRuntime } from "./lib/runtime.ts";
 import { generateTrace, toWire, type TraceUser } from "./lib/trace.ts";
@@ -26,6 +23,7 @@ import { basicAuth, getJson, makeUsers, postJson, type BenchUser } from "./lib/w
 import { round } from "./lib/stats.ts";
 import { machine } from "./lib/machine.ts";
 import { report } from "./lib/report.ts";
+import { configuredPolicy } from "./lib/flush-policy.ts";
 import { isDeepStrictEqual } from "node:util";
 
 const SEED = Number(process.env.BENCH_SEED ?? 7);
@@ -185,15 +183,4 @@ function countMidnightCrossings(user: TraceUser): number {
 
 function localDay(t: number, timeZone: string) {
   return new Date(t * 1000).toLocaleDateString("en-CA", { timeZone });
-}
-
-/** The flush policy wrangler.toml configures for the worker. */
-function configuredPolicy(): FlushPolicy {
-  const toml = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "wrangler.toml"), "utf8");
-  const read = (name: string) => {
-    const m = new RegExp(`^${name}\\s*=\\s*"?(\\d+)"?`, "m").exec(toml);
-    if (!m) throw new Error(`${name} not found in wrangler.toml`);
-    return Number(m[1]);
-  };
-  return { quietSeconds: read("FLUSH_QUIET_SECONDS"), maxDelaySeconds: read("FLUSH_MAX_DELAY_SECONDS") };
 }
