@@ -11,7 +11,7 @@
 import { describe, expect, it } from "vitest";
 import type { PublicDirectory, User } from "../src/ports.ts";
 import type { Heartbeat } from "../src/types.ts";
-import type { SocialStore, TeamStore, ZoneRange } from "../src/social/index.ts";
+import type { LeaderboardRange, SocialStore, TeamStore } from "../src/social/index.ts";
 import { aRun } from "../src/testing/builders.ts";
 
 export interface SocialStoreHarness {
@@ -30,17 +30,11 @@ export interface SocialStoreHarness {
 
 /** Fixed-offset zones (no daylight saving), so local days are computed here. */
 const OFFSET: Record<string, number> = { UTC: 0, "Asia/Tokyo": 9 * 3600 };
-const localDay = (t: number, zone: string) => new Date((t + OFFSET[zone]!) * 1000).toISOString().slice(0, 10);
 /** Epoch seconds of local `hour` on the day `daysAgo` before the zone's today. */
 const localTime = (zone: string, daysAgo: number, hour: number) => {
   const now = Math.floor(Date.now() / 1000);
   return Math.floor((now + OFFSET[zone]!) / 86400) * 86400 - daysAgo * 86400 + hour * 3600 - OFFSET[zone]!;
 };
-const range = (zone: string, fromDaysAgo: number, toDaysAgo: number): ZoneRange => ({
-  timeZones: [zone],
-  start: localDay(localTime(zone, fromDaysAgo, 12), zone),
-  end: localDay(localTime(zone, toDaysAgo, 12), zone),
-});
 /** `count` heartbeats a minute apart: (count - 1) minutes of one session. */
 const minutes = (user: User, zone: string, daysAgo: number, hour: number, count: number, over: Partial<Heartbeat> = {}) =>
   aRun(localTime(zone, daysAgo, hour), count, 60, over);
@@ -171,59 +165,85 @@ export function defineSocialStoreContract(get: () => SocialStoreHarness): void {
   });
 
   describe("leaderboards", () => {
-    it("sums capped coding time over each user's own days; language boards only list users who share languages", async () => {
+    it("ranks capped coding time over each user's own days, a page at a time; language boards only list users who share languages", async () => {
       const h = get();
       const tokyo = await h.createUser({ timeZone: "Asia/Tokyo" });
       const utc = await h.createUser();
       const quiet = await h.createUser(); // opted in, no activity in the range
       const hidden = await h.createUser(); // active, not opted in
+      const heavy = await h.createUser(); // a day over the 18 h cap
       // tokyo: 30 min TypeScript yesterday, 20 min Go (coding) and 10 min of debugging two days ago (local days).
       await h.seed(tokyo, [...minutes(tokyo, "Asia/Tokyo", 1, 10, 31), ...minutes(tokyo, "Asia/Tokyo", 2, 10, 21, { language: "Go" }), ...minutes(tokyo, "Asia/Tokyo", 2, 15, 11, { category: "debugging" })]);
-      // utc: 50 min yesterday; 5 min of Go ten days ago (outside a 7-day range).
+      // utc: 50 min yesterday; 5 min of Go ten days ago (outside a 7-day range, inside 30 days).
       await h.seed(utc, [...minutes(utc, "UTC", 1, 9, 51), ...minutes(utc, "UTC", 10, 9, 6, { language: "Go" })]);
       await h.seed(hidden, minutes(hidden, "UTC", 1, 9, 61));
+      // heavy: 19 h of one day two days ago (heartbeats two minutes apart: one session).
+      await h.seed(heavy, aRun(localTime("UTC", 2, 2), 19 * 30 + 1, 120));
       const v0 = await h.social.leaderboardVersion();
-      for (const u of [tokyo, utc, quiet]) await h.social.updateSharing(u.id, { leaderboards: true });
+      for (const u of [tokyo, utc, quiet, heavy]) await h.social.updateSharing(u.id, { leaderboards: true });
       const v1 = await h.social.leaderboardVersion();
       expect(v1).not.toBe(v0);
       await h.social.updateSharing(utc.id, { languages: false });
       const v2 = await h.social.leaderboardVersion();
       expect(v2).not.toBe(v1);
 
-      const zones = await h.social.leaderboardTimeZones();
-      expect(zones).toEqual(expect.arrayContaining(["Asia/Tokyo", "UTC"]));
-      const ranges = [range("Asia/Tokyo", 6, 0), range("UTC", 6, 0)];
-      const mine = new Set([tokyo.id, utc.id, quiet.id, hidden.id]);
-      const board = async (language: string | null, cap = 18 * 3600) =>
-        (await h.social.leaderboardRows({ ranges, language, capSecondsPerDay: cap }))
+      const mine = new Set([tokyo.id, utc.id, quiet.id, hidden.id, heavy.id]);
+      const board = async (language: string | null, range: LeaderboardRange = "last_7_days") =>
+        (await h.social.leaderboardPage({ range, language, offset: 0, limit: 1000 })).rows
           .filter((r) => mine.has(r.user.id))
-          .map((r) => ({ id: r.user.id, seconds: r.cappedSeconds, flagged: r.flagged, sharesLanguages: r.sharesLanguages, timeZone: r.timeZone }))
-          .sort((a, b) => (a.id < b.id ? -1 : 1));
-      const byId = <T extends { id: string }>(rows: T[]) => rows.sort((a, b) => (a.id < b.id ? -1 : 1));
-      expect(await board(null)).toEqual(
-        byId([
-          { id: tokyo.id, seconds: 50 * 60, flagged: false, sharesLanguages: true, timeZone: "Asia/Tokyo" },
-          { id: utc.id, seconds: 50 * 60, flagged: false, sharesLanguages: false, timeZone: "UTC" },
-        ]),
-      );
-      // A 25-minute cap: tokyo's days count 25 + 20, utc's one day 25; both flagged.
-      expect((await board(null, 25 * 60)).map((r) => [r.id, r.seconds, r.flagged])).toEqual(
-        byId([{ id: tokyo.id, s: 45 * 60 }, { id: utc.id, s: 25 * 60 }]).map((r) => [r.id, r.s, true]),
-      );
+          .map((r) => ({ id: r.user.id, seconds: r.cappedSeconds, flagged: r.flagged, sharesLanguages: r.sharesLanguages, days: r.days }));
+      // Ties go by username; every other user of the store is filtered out.
+      const [first, second] = tokyo.username < utc.username ? [tokyo, utc] : [utc, tokyo];
+      expect(await board(null)).toEqual([
+        { id: heavy.id, seconds: 18 * 3600, flagged: true, sharesLanguages: true, days: 7 },
+        { id: first.id, seconds: 50 * 60, flagged: false, sharesLanguages: first === tokyo, days: 7 },
+        { id: second.id, seconds: 50 * 60, flagged: false, sharesLanguages: second === tokyo, days: 7 },
+      ]);
+      expect((await board(null, "last_30_days")).map((r) => [r.id, r.seconds, r.days])).toEqual([
+        [heavy.id, 18 * 3600, 30],
+        [utc.id, 55 * 60, 30],
+        [tokyo.id, 50 * 60, 30],
+      ]);
       // utc hides languages: off the language boards; tokyo's Go time counts.
-      expect((await board("Go")).map((r) => [r.id, r.seconds])).toEqual([[tokyo.id, 20 * 60]]);
-      // TypeScript: 30 min yesterday, and two days ago the 10 debugging minutes (at most the day's 20 coding minutes).
-      expect((await board("TypeScript")).map((r) => [r.id, r.seconds])).toEqual([[tokyo.id, 40 * 60]]);
+      expect((await board("Go", "last_30_days")).map((r) => [r.id, r.seconds])).toEqual([[tokyo.id, 20 * 60]]);
+      // TypeScript: tokyo's 30 min yesterday, and two days ago the 10 debugging minutes (at most the day's
+      // 20 coding minutes); heavy's 19 h day counts 18 h, flagged, on the language board too.
+      expect((await board("TypeScript")).map((r) => [r.id, r.seconds, r.flagged])).toEqual([
+        [heavy.id, 18 * 3600, true],
+        [tokyo.id, 40 * 60, false],
+      ]);
 
-      const langs = await h.social.languagesOf([tokyo.id, utc.id, quiet.id], ranges);
-      expect(langs.get(tokyo.id)).toEqual({ TypeScript: 40 * 60, Go: 20 * 60 }); // every category's time
+      // Pages are slices of one order (seconds down, then username), and `total` counts the whole board.
+      const whole = await h.social.leaderboardPage({ range: "last_7_days", language: null, offset: 0, limit: 1000 });
+      expect(whole.total).toBe(whole.rows.length);
+      for (let i = 1; i < whole.rows.length; i++) {
+        const [a, b] = [whole.rows[i - 1]!, whole.rows[i]!];
+        expect(a.cappedSeconds > b.cappedSeconds || (a.cappedSeconds === b.cappedSeconds && a.user.username < b.user.username)).toBe(true);
+        expect(b.cappedSeconds).toBeGreaterThan(0);
+      }
+      const second2 = await h.social.leaderboardPage({ range: "last_7_days", language: null, offset: 1, limit: 2 });
+      expect(second2).toEqual({ total: whole.total, rows: whole.rows.slice(1, 3) });
+      // Each listed user's entry is their place in that order; users not listed have none.
+      for (const u of [tokyo, utc, heavy]) {
+        const entry = await h.social.leaderboardEntry({ range: "last_7_days", language: null }, u.id);
+        expect(entry).toEqual({ rank: whole.rows.findIndex((r) => r.user.id === u.id) + 1, row: whole.rows.find((r) => r.user.id === u.id) });
+      }
+      expect(await h.social.leaderboardEntry({ range: "last_7_days", language: null }, quiet.id)).toBeNull();
+      expect(await h.social.leaderboardEntry({ range: "last_7_days", language: null }, hidden.id)).toBeNull();
+      expect(await h.social.leaderboardEntry({ range: "last_7_days", language: "Go" }, utc.id)).toBeNull();
+
+      const langs = await h.social.boardLanguages([tokyo.id, utc.id, quiet.id], "last_7_days");
+      expect(langs.get(tokyo.id)).toEqual({ TypeScript: 40 * 60, Go: 20 * 60 });
       expect(langs.has(utc.id)).toBe(false);
       expect(langs.has(quiet.id)).toBe(false);
 
       // Friends boards list exactly the given users (opted in or not), still by sharing per dimension.
-      const friends = await h.social.leaderboardRows({ ranges, userIds: [hidden.id, utc.id], language: null, capSecondsPerDay: 18 * 3600 });
-      expect(friends.map((r) => [r.user.id, r.cappedSeconds]).sort()).toEqual([[hidden.id, 60 * 60], [utc.id, 50 * 60]].sort());
-      expect(await h.social.leaderboardTimeZones([tokyo.id, hidden.id])).toEqual(expect.arrayContaining(["Asia/Tokyo", "UTC"]));
+      const friends = await h.social.leaderboardPage({ range: "last_7_days", language: null, userIds: [hidden.id, utc.id], offset: 0, limit: 50 });
+      expect({ total: friends.total, rows: friends.rows.map((r) => [r.user.id, r.cappedSeconds]) }).toEqual({ total: 2, rows: [[hidden.id, 60 * 60], [utc.id, 50 * 60]] });
+      expect(await h.social.leaderboardEntry({ range: "last_7_days", language: null, userIds: [hidden.id, utc.id] }, utc.id)).toMatchObject({ rank: 2, row: { cappedSeconds: 50 * 60 } });
+      expect(await h.social.leaderboardEntry({ range: "last_7_days", language: null, userIds: [hidden.id] }, utc.id)).toBeNull();
+      expect((await h.social.leaderboardPage({ range: "last_30_days", language: "Go", userIds: [utc.id, tokyo.id], offset: 0, limit: 50 })).rows.map((r) => r.user.id)).toEqual([tokyo.id]);
+      expect(await h.social.leaderboardPage({ range: "last_7_days", language: null, userIds: [], offset: 0, limit: 50 })).toEqual({ total: 0, rows: [] });
 
       // Leaving the board (and a member's generation bump) moves the version; the board follows at once.
       await h.directory.bumpCacheVersion(tokyo.id);
@@ -231,7 +251,8 @@ export function defineSocialStoreContract(get: () => SocialStoreHarness): void {
       const v3 = await h.social.leaderboardVersion();
       await h.social.updateSharing(tokyo.id, { leaderboards: false });
       expect(await h.social.leaderboardVersion()).not.toBe(v3);
-      expect((await board(null)).map((r) => r.id)).toEqual([utc.id]);
+      expect((await board(null)).map((r) => r.id)).toEqual([heavy.id, utc.id]);
+      expect(await h.social.leaderboardEntry({ range: "last_7_days", language: null }, tokyo.id)).toBeNull();
     });
   });
 
@@ -362,15 +383,15 @@ export function defineSocialStoreContract(get: () => SocialStoreHarness): void {
       const other = await h.teams.createTeam(admin.id, "Other");
       await h.teams.addInvite({ teamId: other.id, tokenHash: crypto.randomUUID(), inviteeId: gone.id, inviteeName: gone.username, createdBy: admin.id, expiresAt: new Date(Date.now() + 86400_000).toISOString() }, new Date().toISOString(), 10);
       await h.teams.addInvite({ teamId: owned.id, tokenHash: crypto.randomUUID(), inviteeId: null, inviteeName: null, createdBy: gone.id, expiresAt: new Date(Date.now() + 86400_000).toISOString() }, new Date().toISOString(), 10);
-      const ranges = [range("UTC", 6, 0)];
-      expect((await h.social.leaderboardRows({ ranges, language: null, capSecondsPerDay: 18 * 3600 })).some((r) => r.user.id === gone.id)).toBe(true);
+      const global = { range: "last_7_days", language: null } as const;
+      expect(await h.social.leaderboardEntry(global, gone.id)).not.toBeNull();
       const version = await h.social.leaderboardVersion();
 
       await h.deleteAccount(gone);
 
       expect(await h.directory.findPublicUser(gone.username)).toBeNull();
       expect(await h.social.leaderboardVersion()).not.toBe(version);
-      expect((await h.social.leaderboardRows({ ranges, language: null, capSecondsPerDay: 18 * 3600 })).some((r) => r.user.id === gone.id)).toBe(false);
+      expect(await h.social.leaderboardEntry(global, gone.id)).toBeNull();
       expect(await h.social.friendLists(friend.id)).toEqual({ friends: [], incoming: [], outgoing: [] });
       expect((await h.social.friendLists(asker.id)).outgoing).toEqual([]);
       expect((await h.teams.members(owned.id)).map((m) => [m.user.id, m.role])).toEqual([

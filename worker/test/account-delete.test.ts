@@ -37,7 +37,7 @@ describe("deleting the account", () => {
     const key = ((await (await call("/api/kodo/account/keys", asSession(s, { method: "POST", body: "{}" }))).json()) as any).key;
     const now = Date.now() / 1000;
     expect((await postBeats(key, [wire(now - 7200), wire(now - 7000), wire(now - 3 * 86400)])).status).toBe(201);
-    await stubFor(s.userId).flush(); // daily_activity rows in D1
+    await stubFor(s.userId).flush(); // board entries in D1
     const external = await call("/api/v1/users/current/external_durations", {
       method: "POST",
       key,
@@ -63,7 +63,7 @@ describe("deleting the account", () => {
     await env.DB.prepare("INSERT INTO auth_accounts (id, user_id, account_id, provider_id) VALUES (?, ?, 'sub-123', 'oidc')").bind(crypto.randomUUID(), s.userId).run();
     const traces = (rows: { table: string; row: string }[]) => rows.filter((r) => r.row.includes(s.userId) || r.row.includes(s.email.toLowerCase()));
     expect(new Set(traces(await allD1Rows()).map((r) => r.table))).toEqual(
-      new Set(["users", "user_settings", "api_keys", "auth_sessions", "auth_accounts", "auth_verifications", "daily_activity", "user_sharing", "import_jobs", "outbox_messages", "friendships", "goals", "team_members", "team_invites"]),
+      new Set(["users", "user_settings", "api_keys", "auth_sessions", "auth_accounts", "auth_verifications", "board_entries", "user_sharing", "import_jobs", "outbox_messages", "friendships", "goals", "team_members", "team_invites"]),
     );
 
     const res = await call("/api/kodo/account", asSession(s, { method: "DELETE", body: JSON.stringify({ confirm: s.username }) }));

@@ -135,14 +135,14 @@ describe("GET /api/kodo/dashboard", () => {
     expect(none.heatMap.days).toEqual([]);
   });
 
-  it("includes days D1 holds and days only the Durable Object has", async () => {
+  it("includes flushed days and days changed since, all from the Durable Object (D1 holds no days)", async () => {
     const u = await aUser();
     const now = Date.now() / 1000;
     const twoDaysAgo = midnightUtc(now) - 2 * DAY + 10 * 3600;
     await postBeats(u.key, run(twoDaysAgo, 31, 60, { project: "flushed" }));
     await stubFor(u.id).flush();
-    const d1 = await import("cloudflare:workers").then(({ env }) => env.DB.prepare("SELECT count(*) AS n FROM daily_activity").first<{ n: number }>());
-    expect(d1?.n).toBe(1);
+    const d1 = await import("cloudflare:workers").then(({ env }) => env.DB.prepare("SELECT (SELECT count(*) FROM daily_activity) AS days, (SELECT count(*) FROM board_entries WHERE user_id = ?) AS entries").bind(u.id).first<{ days: number; entries: number }>());
+    expect(d1).toEqual({ days: 0, entries: 2 }); // all coding time and TypeScript
     await postBeats(u.key, run(twoDaysAgo + DAY, 21, 60, { project: "live" }));
     const v = await getJson("/api/kodo/dashboard?range=last_7_days", u.key);
     expect(v.shares.project.map((p: any) => [p.name, p.seconds])).toEqual([

@@ -1,7 +1,8 @@
 /**
- * Deleting heartbeats on Cloudflare, below the black-box contract: the D1 rows of the touched
- * days are rewritten or removed by the flush (what leaderboards and long ranges read), each
- * call is a bounded chunk, and only a signed-in session with its CSRF token or a full key may.
+ * Deleting heartbeats on Cloudflare, below the black-box contract: the flush recomputes the
+ * user's board entries in D1 (what leaderboards read) from the touched days, removing entries
+ * left without time; each call is a bounded chunk, and only a signed-in session with its CSRF
+ * token or a full key may.
  */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -13,34 +14,49 @@ beforeEach(freshStorage);
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 1000;
 const D1 = "2026-09-01";
-const D2 = "2026-09-02";
 
 const remove = (key: string, body: unknown) => call("/api/kodo/account/heartbeats/delete", { method: "POST", key, body: JSON.stringify(body) });
 
 async function rows(userId: string) {
-  const r = await env.DB.prepare("SELECT day, total_seconds, coding_seconds, totals FROM daily_activity WHERE user_id = ? ORDER BY day").bind(userId).all<{ day: string; total_seconds: number; coding_seconds: number; totals: string }>();
-  return r.results.map((x) => ({ day: x.day, total: x.total_seconds, coding: x.coding_seconds, projects: JSON.parse(x.totals).project as Record<string, number> }));
+  const r = await env.DB.prepare("SELECT language, last_7_days AS seconds FROM board_entries WHERE user_id = ? ORDER BY language").bind(userId).all<{ language: string; seconds: number }>();
+  return r.results;
 }
 
+/** Local (UTC) day `n` days before today. */
+const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
 /** 11 heartbeats a minute apart: 10 minutes. */
-const tenMinutes = (start: number, project: string) => Array.from({ length: 11 }, (_, i) => wire(start + i * 60, { project }));
+const tenMinutes = (start: number, project: string, language = "TypeScript") => Array.from({ length: 11 }, (_, i) => wire(start + i * 60, { project, language }));
 
 describe("deleting heartbeats (Cloudflare)", () => {
-  it("rewrites and removes the flushed D1 rows of the touched days; another user's rows stay", async () => {
+  it("recomputes the board entries of the touched days and removes those left without time; another user's stay", async () => {
     const u = await aUser();
     const other = await aUser();
-    const beats = [...tenMinutes(day(D1) + 3600, "a"), ...tenMinutes(day(D2) + 3600, "a"), ...tenMinutes(day(D2) + 7200, "b")];
+    const [d1, d2] = [daysAgo(3), daysAgo(2)];
+    const beats = [...tenMinutes(day(d1) + 3600, "a"), ...tenMinutes(day(d2) + 3600, "a"), ...tenMinutes(day(d2) + 7200, "b", "Go")];
     for (const x of [u, other]) {
       expect((await postBeats(x.key, beats)).status).toBe(201);
       await stubFor(x.id).flush();
     }
     const otherBefore = await rows(other.id);
-    expect((await rows(u.id)).map((r) => r.day)).toEqual([D1, D2]);
+    expect(await rows(u.id)).toEqual([
+      { language: "", seconds: 1800 },
+      { language: "Go", seconds: 600 },
+      { language: "TypeScript", seconds: 1200 },
+    ]);
 
     const res = await remove(u.key, { project: "a" });
     expect(await res.json()).toEqual({ deleted: 22, done: true });
     await stubFor(u.id).flush();
-    expect(await rows(u.id)).toEqual([{ day: D2, total: 600, coding: 600, projects: { b: 600 } }]);
+    expect(await rows(u.id)).toEqual([
+      { language: "", seconds: 600 },
+      { language: "Go", seconds: 600 },
+    ]);
+    const summaries = (await (await call(`/api/v1/users/current/summaries?start=${d1}&end=${d2}`, { key: u.key })).json()) as any;
+    expect(summaries.data.map((d: any) => d.grand_total.total_seconds)).toEqual([0, 600]);
+    expect(await (await remove(u.key, { project: "b" })).json()).toEqual({ deleted: 11, done: true });
+    await stubFor(u.id).flush();
+    expect(await rows(u.id)).toEqual([]);
     expect(await rows(other.id)).toEqual(otherBefore);
   });
 

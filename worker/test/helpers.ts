@@ -76,11 +76,11 @@ export function stubFor(userId: string) {
   return env.USER_ACTIVITY.get(env.USER_ACTIVITY.idFromName(userId));
 }
 
-/** Rows in every D1 table for a user (plus the DO's log size). */
+/** The user's board entries in D1 (plus the DO's log size). */
 export async function storedCounts(userId: string) {
-  const d1 = await env.DB.prepare("SELECT count(*) AS n FROM daily_activity WHERE user_id = ?").bind(userId).first<{ n: number }>();
+  const d1 = await env.DB.prepare("SELECT count(*) AS n FROM board_entries WHERE user_id = ?").bind(userId).first<{ n: number }>();
   const log = await stubFor(userId).heartbeatCount();
-  return { dailyRows: d1?.n ?? 0, heartbeats: log };
+  return { boardEntries: d1?.n ?? 0, heartbeats: log };
 }
 
 /**

@@ -52,7 +52,7 @@ describe("hostile input", () => {
       body: '{"a":' + "[".repeat(100_000) + "]".repeat(100_000) + "}",
     });
     expect(await expectJson4xx(single, 400)).toMatch(/entity/);
-    expect(await storedCounts(u.id)).toEqual({ dailyRows: 0, heartbeats: 0 });
+    expect(await storedCounts(u.id)).toEqual({ boardEntries: 0, heartbeats: 0 });
   });
 
   it("refuses each bad item with a reason and stores none of them", async () => {
@@ -87,7 +87,7 @@ describe("hostile input", () => {
     // JSON NaN cannot be sent; a body with a bare NaN literal is malformed JSON
     const nan = await call(BULK, { method: "POST", key: u.key, body: `[{"entity":"a","time":NaN}]` });
     await expectJson4xx(nan, 400);
-    expect(await storedCounts(u.id)).toEqual({ dailyRows: 0, heartbeats: 0 });
+    expect(await storedCounts(u.id)).toEqual({ boardEntries: 0, heartbeats: 0 });
   });
 
   it("stores SQL and markup in names as inert text, returned verbatim", async () => {

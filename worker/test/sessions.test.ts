@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearKeyCache } from "../src/stores/accounts.ts";
 import { aUser, expectedTotals, freshStorage, getJson, postBeats, stubFor, sum, wire } from "./helpers.ts";
@@ -58,28 +58,71 @@ describe("sessions through the API", () => {
     expect(full.data[0].grand_total.total_seconds).toBeCloseTo(sum(expectedTotals(keyed(beats))), 1);
   });
 
-  it("flushes changed days to D1 on the alarm, and only changed days", async () => {
+  it("writes the user's board entries on the alarm, only those that changed, and no day rows", async () => {
     const u = await aUser();
-    await postBeats(u.key, [...aWorkday(T), ...aWorkday(T + 86_400, 3)]);
-    expect((await env.DB.prepare("SELECT count(*) AS n FROM daily_activity").first<{ n: number }>())!.n).toBe(0);
+    // Two days ago and yesterday, 09:00 UTC: inside every board range.
+    const W = Math.floor(Date.now() / 86_400_000) * 86_400 - 2 * 86_400 + 9 * 3600;
+    const beats = [...aWorkday(W), ...aWorkday(W + 86_400, 3)];
+    for (let i = 0; i < beats.length; i += 100) await postBeats(u.key, beats.slice(i, i + 100));
+    const entries = () =>
+      env.DB.prepare("SELECT language, last_7_days AS seconds, week_days, updated_at FROM board_entries WHERE user_id = ? ORDER BY language").bind(u.id).all<any>();
+    expect((await entries()).results).toEqual([]);
     expect(await runDurableObjectAlarm(stubFor(u.id))).toBe(true);
-    const rows = await env.DB.prepare("SELECT day, total_seconds, updated_at FROM daily_activity WHERE user_id = ? ORDER BY day").bind(u.id).all<any>();
-    expect(rows.results.map((r) => r.day)).toEqual(["2026-10-05", "2026-10-06"]);
-    expect(rows.results[0].total_seconds).toBeCloseTo(sum(expectedTotals(keyed(aWorkday(T)))), 1);
+    const rows = (await entries()).results;
+    expect(rows.map((r) => r.language)).toEqual(["", "Go", "TypeScript"]);
+    const byLanguage = expectedTotals(keyed(beats, "language"));
+    expect(rows[0].seconds).toBeCloseTo(sum(byLanguage), 1); // all of it is coding
+    expect(rows[1].seconds).toBeCloseTo(sum(new Map([...byLanguage].filter(([k]) => k.endsWith("|Go")))), 1);
 
-    // a late heartbeat on the second day only rewrites that day's row
-    await postBeats(u.key, [wire(T + 86_400 + 30_000, { project: "late" }), wire(T + 86_400 + 30_100, { project: "late" })]);
+    // A late Zig heartbeat yesterday changes all coding time and a new Zig row; TypeScript and Go stay.
+    await postBeats(u.key, [wire(W + 86_400 + 40_000, { language: "Zig" }), wire(W + 86_400 + 40_100, { language: "Zig" })]);
     const result = await stubFor(u.id).flush();
-    expect(result.daysWritten).toBe(1);
-    const after = await env.DB.prepare("SELECT day, updated_at FROM daily_activity WHERE user_id = ? ORDER BY day").bind(u.id).all<any>();
-    expect(after.results[0].updated_at).toBe(rows.results[0].updated_at);
-    expect(after.results[1].updated_at).not.toBe(rows.results[1].updated_at);
+    expect(result).toMatchObject({ daysChanged: 1, entriesWritten: 2 });
+    const after = (await entries()).results;
+    expect(after.map((r) => [r.language, r.updated_at === rows.find((x) => x.language === r.language)?.updated_at])).toEqual([
+      ["", false],
+      ["Go", true],
+      ["TypeScript", true],
+      ["Zig", false],
+    ]);
+    expect(after[3].seconds).toBe(100);
+    expect(after[0].seconds).toBeCloseTo(rows[0].seconds + 100, 1);
 
-    // nothing changed: nothing written
-    expect((await stubFor(u.id).flush()).daysWritten).toBe(0);
-    // reads after the flush come from D1 and still agree
-    const s = await getJson("/api/v1/users/current/summaries?start=2026-10-06&end=2026-10-06", u.key);
-    expect(s.data[0].projects.find((p: any) => p.name === "late").total_seconds).toBe(100);
+    // Nothing changed: nothing written. D1 holds no day rows; reads come from the object.
+    expect(await stubFor(u.id).flush()).toEqual({ daysChanged: 0, entriesWritten: 0, rowsWritten: 0 });
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM daily_activity").first<{ n: number }>())!.n).toBe(0);
+    const day = new Date((W + 86_400) * 1000).toISOString().slice(0, 10);
+    const s = await getJson(`/api/v1/users/current/summaries?start=${day}&end=${day}`, u.key);
+    expect(s.data[0].languages.find((l: any) => l.name === "Zig").total_seconds).toBe(100);
+    // The alarm armed by the late heartbeats finds nothing to write and comes back at the next
+    // UTC midnight, when the ranges move.
+    expect(await runDurableObjectAlarm(stubFor(u.id))).toBe(true);
+    const alarm = await runInDurableObject(stubFor(u.id), (_, state) => state.storage.getAlarm());
+    expect(alarm).toBe(Math.floor(Date.now() / 86_400_000 + 1) * 86_400_000);
+  });
+
+  it("recomputes the board when its refresh time comes, with nothing else pending", async () => {
+    const u = await aUser({ timeZone: "Asia/Tokyo" });
+    const t = Date.now() / 1000 - 86_400;
+    await postBeats(u.key, [wire(t), wire(t + 600)]);
+    await stubFor(u.id).flush();
+    const entry = () => env.DB.prepare("SELECT last_7_days AS d7, this_week AS week, week_days FROM board_entries WHERE user_id = ? AND language = ''").bind(u.id).first<any>();
+    const fresh = await entry();
+    expect(fresh.d7).toBe(600);
+    // Midnight in Tokyo has come (the refresh time is due), and what was written then no longer
+    // matches the user's days (as when a day leaves the range): the alarm rewrites the entry.
+    await env.DB.prepare("UPDATE board_entries SET last_7_days = 1 WHERE user_id = ?").bind(u.id).run();
+    await runInDurableObject(stubFor(u.id), (instance: any, state) => {
+      const written = instance.meta.boardWritten();
+      instance.meta.setBoard({ ...written, "": "[1,1,1,1,0,1,1]" }, Date.now() / 1000 - 1);
+      return state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stubFor(u.id))).toBe(true);
+    expect(await entry()).toEqual(fresh);
+    // ...and re-arms for Tokyo's next midnight.
+    const alarm = await runInDurableObject(stubFor(u.id), (_, state) => state.storage.getAlarm());
+    expect((alarm! / 1000 + 9 * 3600) % 86_400).toBe(0);
+    expect(alarm! - Date.now()).toBeLessThanOrEqual(86_400_000);
   });
 
   it("splits at the user's midnight, not UTC's", async () => {

@@ -7,7 +7,6 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { zoneRanges } from "@kodo/core/social";
 import { d1Social } from "../src/stores/social.ts";
 import { call, freshStorage, getJson } from "./helpers.ts";
 import { aSocialUser, befriend, block, localTime, seed, share, type SocialUser } from "./social-fixtures.ts";
@@ -61,11 +60,11 @@ describe("a user who hides languages", () => {
     }
     // The store itself holds the rule, so no route (or future board) can forget it.
     const store = d1Social(env.DB);
-    const languages = await store.languagesOf([hider.id, sharer.id], zoneRanges(["UTC"], "last_7_days", now));
+    const languages = await store.boardLanguages([hider.id, sharer.id], "last_7_days");
     expect([...languages.keys()]).toEqual([sharer.id]);
-    const ranges = zoneRanges(["UTC"], "last_7_days", now);
-    const rows = await store.leaderboardRows({ ranges, userIds: [hider.id, sharer.id], language: "Python", capSecondsPerDay: 18 * 3600 });
+    const { rows } = await store.leaderboardPage({ range: "last_7_days", userIds: [hider.id, sharer.id], language: "Python", offset: 0, limit: 50 });
     expect(rows.map((r) => r.user.id)).toEqual([sharer.id]);
+    expect(await store.leaderboardEntry({ range: "last_7_days", userIds: [hider.id, sharer.id], language: "Python" }, hider.id)).toBeNull();
     const pub = await leaders();
     expect(pub.data.find((e: any) => e.user.username === hider.username).running_total.languages).toEqual([]);
     expect(pub.data.find((e: any) => e.user.username === sharer.username).running_total.languages.map((l: any) => l.name)).toEqual(["Python", "Go"]);

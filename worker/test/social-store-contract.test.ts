@@ -41,7 +41,7 @@ beforeAll(async () => {
     },
     async seed(user, heartbeats) {
       await ports.activity.ingest(user, heartbeats);
-      await stubFor(user.id).flush(); // the days reach D1's daily_activity, which boards read
+      await stubFor(user.id).flush(); // the standing reaches D1's board_entries, which boards read
     },
     // The storage side of DELETE /api/kodo/account (core/src/http/routes/account.ts), in its order.
     async deleteAccount(user) {

@@ -1,10 +1,12 @@
 /**
  * The social port (issue 9): sharing settings, friendships and the leaderboard read. Optional
  * on `Ports`: a platform without it answers the social routes with 501. Cloudflare implements
- * it on D1 (worker/src/stores/social*.ts).
+ * it on D1 (worker/src/stores/social*.ts), AWS on DynamoDB (sam/src/dynamo/social*.ts). Boards
+ * read stored standings (board-standing.ts) a page at a time, never every member's days.
  */
 import type { SharingSettings, User } from "../ports.ts";
 import type { Goal } from "./goals.ts";
+import type { LeaderboardRange } from "./leaderboard.ts";
 
 export interface SocialUser {
   id: string;
@@ -26,36 +28,25 @@ export interface FriendLists {
 
 export type FriendState = "none" | "friends" | "outgoing" | "incoming";
 
-/**
- * The days one group of users' range covers: users whose time zone is in `timeZones` count
- * local days `start`..`end` (each user's own days, resolved in their zone).
- */
-export interface ZoneRange {
-  timeZones: string[];
-  start: string;
-  end: string;
-}
-
-export interface LeaderboardQuery {
-  ranges: ZoneRange[];
-  /** Only these users (friends boards); otherwise every user who opted into leaderboards. */
-  userIds?: string[];
+/** Which board: a range, all coding time or one language, everyone who opted in or exactly `userIds`. */
+export interface BoardQuery {
+  range: LeaderboardRange;
   /** Rank by this language's time instead of all coding time. */
   language: string | null;
-  /** Each day counts at most this many seconds (the plausibility cap). */
-  capSecondsPerDay: number;
+  /** Only these users (friends boards); otherwise every user who opted into leaderboards. */
+  userIds?: string[];
 }
 
-/** One user's sums over their range, before ranking. */
+/** One user's place on a board, as stored (core/src/social/board-standing.ts). */
 export interface LeaderboardRow {
   user: SocialUser;
-  /** Sum over days of min(day's seconds, cap). */
+  /** Sum over the range's days of min(day's seconds, cap). */
   cappedSeconds: number;
   /** True when some day exceeded the cap. */
   flagged: boolean;
   sharesLanguages: boolean;
-  /** The user's time zone, which fixed their days. */
-  timeZone: string;
+  /** Days the range covers in the user's own zone (the daily average's divisor). */
+  days: number;
 }
 
 export interface SocialStore {
@@ -91,15 +82,21 @@ export interface SocialStore {
    * profile or sharing changed). Cached rankings are keyed on it.
    */
   leaderboardVersion(): Promise<string>;
-  /** The time zones of users who could appear on a board (distinct values). */
-  leaderboardTimeZones(userIds?: string[]): Promise<string[]>;
-  leaderboardRows(query: LeaderboardQuery): Promise<LeaderboardRow[]>;
+  /**
+   * One page of a board: capped seconds descending, then username ascending; users without
+   * time are not listed. Privacy in the query: the global board lists only users who opted
+   * into leaderboards, a language board only users who share languages, a board of `userIds`
+   * only those users. `total` counts the whole board.
+   */
+  leaderboardPage(query: BoardQuery & { offset: number; limit: number }): Promise<{ total: number; rows: LeaderboardRow[] }>;
+  /** The user's 1-based rank and row on the board, or null when they are not listed on it. */
+  leaderboardEntry(query: BoardQuery, userId: string): Promise<{ rank: number; row: LeaderboardRow } | null>;
   /** The user's goals, oldest first. */
   listGoals(userId: string): Promise<Goal[]>;
   /** Stores a goal unless the user already has `max`; returns it, or null when at the limit. */
   addGoal(userId: string, goal: Omit<Goal, "id" | "createdAt">, max: number): Promise<Goal | null>;
   /** Deletes the user's goal; false when they have none with this id. */
   deleteGoal(userId: string, goalId: string): Promise<boolean>;
-  /** Per-user language seconds over their ranges, for the users listed on one page. */
-  languagesOf(userIds: string[], ranges: ZoneRange[]): Promise<Map<string, Record<string, number>>>;
+  /** Per-user language seconds over the range, for the users listed on one page who share languages. */
+  boardLanguages(userIds: string[], range: LeaderboardRange): Promise<Map<string, Record<string, number>>>;
 }

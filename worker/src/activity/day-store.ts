@@ -1,4 +1,4 @@
-import { addDays, dayOf, eachDay, mergeWindow, rollUpDay, sessionsForDay, startOfDay, type DayActivity, type MergeSettings } from "@kodo/core";
+import { addDays, dayOf, eachDay, mergeWindow, rollUpDay, sessionsForDay, startOfDay, type DayActivity, type DaysOptions, type MergeSettings } from "@kodo/core";
 import { mergeInputsBetween } from "./log.ts";
 import type { Meta } from "./meta.ts";
 
@@ -15,9 +15,9 @@ interface DayRow {
 }
 
 /**
- * Derived days in the object's SQLite. A day is recomputed from the raw log only when stale,
- * and its version grows only when the result differs, so an unchanged day is never rewritten
- * (here or in D1).
+ * Derived days in the object's SQLite, the only store of a user's day roll-ups (issue 16). A day
+ * is recomputed from the raw log only when stale, and its version grows only when the result
+ * differs, so an unchanged day never triggers a board write.
  */
 export class DayStore {
   constructor(
@@ -69,26 +69,30 @@ export class DayStore {
     for (const { day } of stale) this.compute(day, settings);
   }
 
-  /** Days in the range that D1 has not received yet. */
-  unflushedBetween(start: string, end: string, settings: MergeSettings): DayActivity[] {
+  /**
+   * Every day in the range with activity: the reads' source (issue 16: D1 holds no days).
+   * Sessions, the bulk of a day, are cut out in SQLite unless asked for, and branch totals
+   * too when `branches` is false, so long ranges parse only totals.
+   */
+  between(start: string, end: string, settings: MergeSettings, options: DaysOptions = {}): DayActivity[] {
     this.computeStaleBetween(start, end, settings);
+    const cut = options.sessions ? "data" : options.branches === false ? "json_remove(data, '$.sessions', '$.totals.branch')" : "json_remove(data, '$.sessions')";
     return this.sql
-      .exec<DayRow>("SELECT * FROM days WHERE day >= ? AND day <= ? AND version > flushed_version AND data IS NOT NULL ORDER BY day", start, end)
+      .exec<{ data: string }>(
+        `SELECT ${cut} AS data FROM days WHERE day >= ? AND day <= ? AND data IS NOT NULL AND json_array_length(data, '$.sessions') > 0 ORDER BY day`,
+        start,
+        end,
+      )
       .toArray()
-      .map((r) => JSON.parse(r.data!) as DayActivity);
+      .map((r) => {
+        const day = JSON.parse(r.data) as DayActivity;
+        day.sessions ??= [];
+        day.totals.branch ??= {};
+        return day;
+      });
   }
 
-  /** Every day in the range with activity. */
-  between(start: string, end: string, settings: MergeSettings): DayActivity[] {
-    this.computeStaleBetween(start, end, settings);
-    return this.sql
-      .exec<DayRow>("SELECT * FROM days WHERE day >= ? AND day <= ? AND data IS NOT NULL ORDER BY day", start, end)
-      .toArray()
-      .map((r) => JSON.parse(r.data!) as DayActivity)
-      .filter((d) => d.sessions.length > 0);
-  }
-
-  /** Days whose current version D1 has not received, after computing every stale day. */
+  /** Days changed since the last flush (versions the board standing has not seen), after computing every stale day. */
   changed(settings: MergeSettings): { day: string; version: number; activity: DayActivity }[] {
     const stale = this.sql.exec<{ day: string }>("SELECT day FROM days WHERE stale = 1").toArray();
     for (const { day } of stale) this.compute(day, settings);

@@ -1,67 +1,76 @@
-import { DIMENSIONS, type DayActivity, type MergeSettings } from "@kodo/core";
+import { addDays, type MergeSettings } from "@kodo/core";
+import { boardStanding, boardStandingFirstDay, BOARD_STANDING_DAYS, LEADERBOARD_RANGES, type BoardStandingRow } from "@kodo/core/social";
 import type { DayStore } from "./day-store.ts";
 
 export interface FlushResult {
-  daysWritten: number;
+  /** Days whose roll-up changed since the last flush. */
+  daysChanged: number;
+  /** Board entries written or deleted in D1 (only those that changed). */
+  entriesWritten: number;
   /** Rows D1 reports written (its own accounting, indexes included). */
   rowsWritten: number;
 }
 
+/** The board entries last written to D1, by board language ('' = all coding time): each row's figures as text. */
+export type WrittenBoard = Record<string, string>;
+
 /** D1 binds at most 100 parameters per statement; a batch has many statements. */
-const DAYS_PER_BATCH = 50;
+const ENTRIES_PER_BATCH = 50;
+
+/** A standing row's stored figures, in board_entries column order (see db/schema.ts). */
+function figures(row: BoardStandingRow): [number, number, number, number, number, number, number] {
+  const flagged = LEADERBOARD_RANGES.reduce((bits, r, i) => bits | (row.flagged[r] ? 1 << i : 0), 0);
+  return [row.seconds.last_7_days, row.seconds.last_30_days, row.seconds.this_week, row.seconds.this_month, flagged, row.days.this_week, row.days.this_month];
+}
 
 /**
- * Writes the days D1 has not received to `daily_activity`, one row per day, in batches; a day
- * that became empty is deleted. Marks each day flushed at the version it wrote, so a change that
- * arrives meanwhile is flushed next time.
+ * The flush (issue 16): computes the user's board standing from their last days (core
+ * boardStanding) and writes to D1's `board_entries` only the rows that differ from what it last
+ * wrote (`written`), deleting rows that no longer hold time. Day roll-ups stay in the object.
+ * The username comes from `users` in the same statement, so a row is never written for an
+ * account deleted meanwhile (and a rename, which updates board_entries too, is never undone).
+ * Returns the new written state with the standing's refresh time; the caller stores both after
+ * D1 accepted the writes, so a failed write is retried by the next flush.
  */
-export async function flushDays(db: D1Database, userId: string, store: DayStore, settings: MergeSettings): Promise<FlushResult> {
+export async function flushBoard(
+  db: D1Database,
+  userId: string,
+  store: DayStore,
+  settings: MergeSettings,
+  written: WrittenBoard,
+  nowSeconds: number,
+): Promise<{ result: FlushResult; written: WrittenBoard; refreshAt: number | null }> {
   const changed = store.changed(settings);
-  let rowsWritten = 0;
-  for (let i = 0; i < changed.length; i += DAYS_PER_BATCH) {
-    const chunk = changed.slice(i, i + DAYS_PER_BATCH);
-    const now = new Date().toISOString();
-    const statements = chunk.map(({ activity }) =>
-      activity.sessions.length === 0
-        ? db.prepare("DELETE FROM daily_activity WHERE user_id = ? AND day = ?").bind(userId, activity.day)
-        : db
-            .prepare(
-              `INSERT INTO daily_activity (user_id, day, total_seconds, coding_seconds, totals, sessions, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (user_id, day) DO UPDATE SET total_seconds = excluded.total_seconds,
-                 coding_seconds = excluded.coding_seconds, totals = excluded.totals,
-                 sessions = excluded.sessions, updated_at = excluded.updated_at`,
-            )
-            .bind(userId, activity.day, activity.totalSeconds, activity.totals.category["coding"] ?? 0, JSON.stringify(activity.totals), encodeSessions(activity), now),
+  const first = boardStandingFirstDay(settings.timeZone, nowSeconds);
+  const standing = boardStanding(store.between(first, addDays(first, BOARD_STANDING_DAYS), settings), settings.timeZone, nowSeconds);
+  const next: WrittenBoard = {};
+  const updatedAt = new Date(nowSeconds * 1000).toISOString();
+  const statements: D1PreparedStatement[] = [];
+  for (const row of standing.rows) {
+    const language = row.language ?? "";
+    const values = figures(row);
+    const text = JSON.stringify(values);
+    next[language] = text;
+    if (written[language] === text) continue;
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO board_entries (user_id, language, username, last_7_days, last_30_days, this_week, this_month, flagged, week_days, month_days, updated_at)
+           SELECT ?, ?, u.username, ?, ?, ?, ?, ?, ?, ?, ? FROM users u WHERE u.id = ?
+           ON CONFLICT (user_id, language) DO UPDATE SET last_7_days = excluded.last_7_days, last_30_days = excluded.last_30_days,
+             this_week = excluded.this_week, this_month = excluded.this_month, flagged = excluded.flagged,
+             week_days = excluded.week_days, month_days = excluded.month_days, updated_at = excluded.updated_at`,
+        )
+        .bind(userId, language, ...values, updatedAt, userId),
     );
-    const results = await db.batch(statements);
-    for (const r of results) rowsWritten += r.meta.rows_written ?? 0;
-    for (const { day, version } of chunk) store.markFlushed(day, version);
   }
-  return { daysWritten: changed.length, rowsWritten };
-}
-
-/** Sessions without their day (the row's key holds it): a compact array per session. */
-export function encodeSessions(activity: DayActivity): string {
-  return JSON.stringify(
-    activity.sessions.map((s) => [s.start, s.end, s.project, s.language, s.editor, s.operatingSystem, s.machine, s.branch, s.category]),
-  );
-}
-
-export function decodeDay(row: { day: string; total_seconds: number; totals: string; sessions: string }): DayActivity {
-  const sessions = (JSON.parse(row.sessions) as unknown[][]).map((a) => ({
-    day: row.day,
-    start: a[0] as number,
-    end: a[1] as number,
-    project: a[2] as string | null,
-    language: a[3] as string | null,
-    editor: a[4] as string | null,
-    operatingSystem: a[5] as string | null,
-    machine: a[6] as string | null,
-    branch: a[7] as string | null,
-    category: a[8] as string,
-  }));
-  const totals = JSON.parse(row.totals) as DayActivity["totals"];
-  for (const d of DIMENSIONS) totals[d] ??= {};
-  return { day: row.day, totalSeconds: row.total_seconds, sessions, totals };
+  for (const language of Object.keys(written)) {
+    if (!(language in next)) statements.push(db.prepare("DELETE FROM board_entries WHERE user_id = ? AND language = ?").bind(userId, language));
+  }
+  let rowsWritten = 0;
+  for (let i = 0; i < statements.length; i += ENTRIES_PER_BATCH) {
+    for (const r of await db.batch(statements.slice(i, i + ENTRIES_PER_BATCH))) rowsWritten += r.meta.rows_written ?? 0;
+  }
+  for (const { day, version } of changed) store.markFlushed(day, version);
+  return { result: { daysChanged: changed.length, entriesWritten: statements.length, rowsWritten }, written: next, refreshAt: standing.refreshAt };
 }

@@ -113,6 +113,22 @@ export class Meta {
     this.set("pending_since", null);
   }
 
+  /** The board entries last written to D1 (flush.ts), by board language. */
+  boardWritten(): Record<string, string> {
+    return this.getJson<Record<string, string>>("board_written") ?? {};
+  }
+
+  /** When the board standing must be computed again (epoch seconds), or null. */
+  boardRefreshAt(): number | null {
+    const v = this.get("board_refresh_at");
+    return v === null ? null : Number(v);
+  }
+
+  setBoard(written: Record<string, string>, refreshAt: number | null): void {
+    this.set("board_written", Object.keys(written).length === 0 ? null : JSON.stringify(written));
+    this.set("board_refresh_at", refreshAt === null ? null : String(refreshAt));
+  }
+
   recompute(): { cursorDay: string; lastDay: string; firstDay: string } | null {
     return this.getJson("recompute");
   }

@@ -13,6 +13,7 @@ import {
   type EntityTotal,
   type SessionFilter,
   type DayActivity,
+  type DaysOptions,
   type Heartbeat,
   type IngestOutcome,
   type MergeSettings,
@@ -30,7 +31,7 @@ import {
 import migrations from "../../drizzle/activity/migrations.js";
 import { heartbeatCountBetween, heartbeatPageBetween, heartbeatsAfter, insertHeartbeats } from "./log.ts";
 import { DayStore } from "./day-store.ts";
-import { flushDays, type FlushResult } from "./flush.ts";
+import { flushBoard, type FlushResult } from "./flush.ts";
 import { daysAffectedByAll } from "./stale-days.ts";
 import { flushPolicyOf, relayRetryBaseOf } from "./config.ts";
 import { RelayOutbox } from "./relay.ts";
@@ -43,8 +44,10 @@ type SeenKind = "project" | "userAgent" | "machine";
 
 /**
  * One per user (`idFromName(userId)`): the user's source of truth. It keeps the raw heartbeat
- * log (deduplicated), each local day's derived sessions and totals, and which days D1 has not
- * seen yet; an alarm writes those to D1 in one batch. Rules live in @kodo/core; this class only
+ * log (deduplicated) and each local day's derived sessions and totals, which every read of the
+ * user's activity takes from here (issue 16). D1 gets only the user's board standing: an alarm
+ * (the flush) writes the board entries that changed in one batch, and comes back at the user's
+ * next local midnight while their boards hold time. Rules live in @kodo/core; this class only
  * stores and schedules.
  */
 export class UserActivity extends DurableObject<Env> {
@@ -128,18 +131,11 @@ export class UserActivity extends DurableObject<Env> {
     return outcomes;
   }
 
-  /** Days in `start..end` that D1 does not hold yet (computed now if stale). */
-  async unflushed(userId: string, settings: MergeSettings, start: string, end: string): Promise<DayActivity[]> {
+  /** Every day with activity in `start..end`, computed now where stale (ActivityStore.days). */
+  async daysBetween(userId: string, settings: MergeSettings, start: string, end: string, options: DaysOptions = {}): Promise<DayActivity[]> {
     this.meta.bind(userId);
     this.applySettings(settings);
-    return this.dayStore.unflushedBetween(start, end, settings);
-  }
-
-  /** All days in `start..end` as this object knows them (used where D1 is not involved). */
-  async daysBetween(userId: string, settings: MergeSettings, start: string, end: string): Promise<DayActivity[]> {
-    this.meta.bind(userId);
-    this.applySettings(settings);
-    return this.dayStore.between(start, end, settings);
+    return this.dayStore.between(start, end, settings, options);
   }
 
   /** A page of one local day's heartbeats (see core heartbeat/paging.ts for the bounds). */
@@ -207,28 +203,35 @@ export class UserActivity extends DurableObject<Env> {
     return heartbeatsAfter(this.sql, afterTime === null ? null : { time: afterTime, id: afterId ?? "" }, Math.max(1, Math.min(limit, 5000)));
   }
 
-  /** Writes every changed day to D1 now (the alarm's work; also used by tests and benchmarks). */
+  /**
+   * Writes the board entries that changed to D1 now (the alarm's work; also the drain's of old
+   * daily_activity rows, tests' and benchmarks').
+   */
   async flush(): Promise<FlushResult> {
     const { result, more } = await this.flushNow();
     if (more) await this.armBy(Date.now() / 1000 + 1);
+    const refreshAt = this.meta.boardRefreshAt();
+    if (refreshAt !== null) await this.armBy(refreshAt);
     return result;
   }
 
   /** The flush; `more` when a recompute has chunks left (the alarm comes back in a second). */
   private async flushNow(): Promise<{ result: FlushResult; more: boolean }> {
     const userId = this.meta.userId();
-    if (!userId) return { result: { daysWritten: 0, rowsWritten: 0 }, more: false };
+    const none = { daysChanged: 0, entriesWritten: 0, rowsWritten: 0 };
+    if (!userId) return { result: none, more: false };
     this.meta.clearPendingSince();
     const settings = this.meta.settings();
-    if (!settings) return { result: { daysWritten: 0, rowsWritten: 0 }, more: false };
+    if (!settings) return { result: none, more: false };
     const more = this.dayStore.advanceRecompute(settings);
-    const result = await flushDays(this.env.DB, userId, this.dayStore, settings);
+    const { result, written, refreshAt } = await flushBoard(this.env.DB, userId, this.dayStore, settings, this.meta.boardWritten(), Date.now() / 1000);
+    this.meta.setBoard(written, refreshAt);
     return { result, more };
   }
 
   /**
-   * One alarm serves two schedules: the D1 flush and the relay's sends. Each run does what is
-   * due and re-arms for the earlier of what each still wants.
+   * One alarm serves three schedules: the flush, the relay's sends and the board refresh at the
+   * user's local midnight. Each run does what is due and re-arms for the earliest still wanted.
    */
   override async alarm(): Promise<void> {
     const now = Date.now() / 1000;
@@ -243,7 +246,10 @@ export class UserActivity extends DurableObject<Env> {
     // Woken for the relay before the flush's time: the flush waits for its own.
     const relayDue = this.relay.dueAt(now);
     const forRelay = relayDue !== null && relayDue <= now + 0.5 && due > now + 0.5;
-    if (postponable && (forRelay || due > armedFor + 0.5)) {
+    // The board's day moved on (local midnight): the flush, which recomputes it, runs now.
+    const boardAt = this.meta.boardRefreshAt();
+    const boardDue = boardAt !== null && boardAt <= now + 0.5;
+    if (postponable && !boardDue && (forRelay || due > armedFor + 0.5)) {
       this.armedFor = due;
       wanted = due;
     } else if ((await this.flushNow()).more) {
@@ -254,6 +260,8 @@ export class UserActivity extends DurableObject<Env> {
     // pending period: its flush time counts too.
     if (wanted === null && this.meta.pendingSince() !== null) wanted = this.armedFor ?? now + 1;
     if (relayAt !== null && (wanted === null || relayAt < wanted)) wanted = relayAt;
+    const refreshAt = this.meta.boardRefreshAt();
+    if (refreshAt !== null && (wanted === null || refreshAt < wanted)) wanted = refreshAt;
     if (wanted !== null) await this.ctx.storage.setAlarm(wanted * 1000);
   }
 
@@ -292,7 +300,7 @@ export class UserActivity extends DurableObject<Env> {
 
   /**
    * Deletes a chunk of matching heartbeats (deletion.ts); the days they touched are marked
-   * stale (reads recompute them at once, the flush rewrites or removes their D1 rows).
+   * stale (reads recompute them at once, the flush rewrites the board entries they change).
    */
   async deleteHeartbeats(userId: string, settings: MergeSettings, which: HeartbeatDeletion): Promise<DeletionChunk> {
     this.meta.bind(userId);

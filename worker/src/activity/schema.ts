@@ -38,7 +38,8 @@ export const heartbeats = sqliteTable(
 /**
  * Derived state of each local day. `stale` days must be recomputed from the log before use;
  * `version` grows when the derived content changes, and days with `version > flushedVersion`
- * have not reached D1 yet (reads take them from here).
+ * changed since the last flush (which then rewrites the user's board entries in D1). Reads
+ * take every day from here: D1 holds no day rows (issue 16).
  */
 export const days = sqliteTable("days", {
   day: text("day").primaryKey(),

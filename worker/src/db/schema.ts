@@ -54,6 +54,8 @@ export const apiKeys = sqliteTable(
 );
 
 /**
+ * Being drained (issue 16): day roll-ups now live only in each user's Durable Object and boards
+ * read board_entries; a cron (worker/src/drain.ts) empties this table, a later release drops it.
  * One row per user and local day: the day's sessions and per-dimension totals (JSON), written
  * by the user's Durable Object when the day changed. One row per user-day keeps D1 writes per
  * heartbeat low (a flush of a busy day is one row, whatever changed in it); the primary key
@@ -78,6 +80,43 @@ export const dailyActivity = sqliteTable(
   // The day index covers (day, user, coding seconds): a leaderboard sums every user's coding
   // time over a few days from the index alone (bench:leaderboard: ~18x faster than by row).
   (t) => [primaryKey({ columns: [t.userId, t.day] }), index("daily_activity_day_coding_idx").on(t.day, t.userId, t.codingSeconds)],
+);
+
+/**
+ * Leaderboard standings (issue 16): one row per user and board language ('' = all coding
+ * time), the figures of core's boardStanding, written by the user's Durable Object when they
+ * change and at the user's local midnight. Boards read a page from the range's index (language,
+ * seconds descending, username) instead of summing anyone's days; ~(1 + languages) rows per
+ * user whatever their history. `username` is a copy (the tie order), kept by profile changes.
+ */
+export const boardEntries = sqliteTable(
+  "board_entries",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The board language; '' for all coding time. */
+    language: text("language").notNull(),
+    username: text("username").notNull(),
+    /** Capped coding seconds per range (core LEADERBOARD_RANGES), in the user's own days. */
+    last7Days: real("last_7_days").notNull(),
+    last30Days: real("last_30_days").notNull(),
+    thisWeek: real("this_week").notNull(),
+    thisMonth: real("this_month").notNull(),
+    /** One bit per range, in LEADERBOARD_RANGES order: some day of it exceeded the cap. */
+    flagged: integer("flagged").notNull(),
+    /** The days this week and this month cover in the user's zone (the last 7/30 days: 7/30). */
+    weekDays: integer("week_days").notNull(),
+    monthDays: integer("month_days").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.language] }),
+    index("board_entries_last_7_days_idx").on(t.language, sql`${t.last7Days} DESC`, t.username),
+    index("board_entries_last_30_days_idx").on(t.language, sql`${t.last30Days} DESC`, t.username),
+    index("board_entries_this_week_idx").on(t.language, sql`${t.thisWeek} DESC`, t.username),
+    index("board_entries_this_month_idx").on(t.language, sql`${t.thisMonth} DESC`, t.username),
+  ],
 );
 
 /**

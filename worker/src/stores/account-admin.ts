@@ -13,6 +13,7 @@ import {
   authAccounts,
   authSessions,
   authVerifications,
+  boardEntries,
   dailyActivity,
   importJobs,
   outboxMessages,
@@ -50,6 +51,8 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
       const now = isoNow();
       const writes = [];
       if (Object.keys(profile).length > 0) writes.push(db.update(users).set({ ...profile, updatedAt: now }).where(eq(users.id, userId)));
+      // Board entries keep a copy of the username (their tie order): renamed in the same batch.
+      if (change.username !== undefined) writes.push(db.update(boardEntries).set({ username: change.username }).where(eq(boardEntries.userId, userId)));
       if (Object.keys(settings).length > 0) {
         writes.push(
           db
@@ -207,6 +210,7 @@ export function d1AccountAdmin(d1: D1Database): AccountAdmin {
         db.delete(teamInvites).where(sql`${teamInvites.createdBy} = ${userId} OR ${teamInvites.inviteeId} = ${userId}`),
         db.delete(teamMembers).where(eq(teamMembers.userId, userId)),
         db.delete(dailyActivity).where(eq(dailyActivity.userId, userId)),
+        db.delete(boardEntries).where(eq(boardEntries.userId, userId)),
         db.delete(userSharing).where(eq(userSharing.userId, userId)),
         db.delete(userSettings).where(eq(userSettings.userId, userId)),
         // Pending sign-in secrets naming the user (a magic link's value holds the address).

@@ -1,19 +1,21 @@
 /**
- * Leaderboard reads on D1 (issue 9): one query sums each candidate's capped coding seconds over
- * the days of their own zone's range (the zone -> days table goes in as one JSON parameter, so
- * any number of zones costs one bound value). The primary key (user_id, day) of
- * `daily_activity` serves the per-user day range.
+ * Leaderboard reads on D1 (issue 16): each user's standing is stored in `board_entries` (one
+ * row per user and board language, written by the user's Durable Object: activity/flush.ts),
+ * so a board is one page read from the range's index (language, seconds DESC, username) plus a
+ * count, never a sum over anyone's days.
  *
  * Privacy (issue 13) is enforced here, in the queries, for every board and every caller:
+ * - the global board lists only users who opted into leaderboards; a board of given ids
+ *   (friends) exactly those users;
  * - a board filtered by a dimension (a language board) lists only users who share that
  *   dimension (`FILTER_SHARING`), whoever asks (global, friends, `/api/v1/leaders`, any
  *   future board reading this store);
- * - per-user language lists (`languagesOf`) come back only for users who share languages.
- * Every user-supplied name reaches SQL as a bound value, never inside a JSON path string.
+ * - per-user language lists (`boardLanguages`) come back only for users who share languages.
+ * Every user-supplied name reaches SQL as a bound value.
  */
-import type { LeaderboardRow, SocialStore, ZoneRange } from "@kodo/core/social";
+import { LEADERBOARD_RANGES, type BoardQuery, type LeaderboardRange, type LeaderboardRow, type SocialStore } from "@kodo/core/social";
 
-type LeaderboardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardTimeZones" | "leaderboardRows" | "languagesOf">;
+type LeaderboardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages">;
 
 /**
  * The `user_sharing` column a user must have on to appear on a board filtered by each
@@ -22,53 +24,54 @@ type LeaderboardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardTim
  */
 const FILTER_SHARING = { language: "COALESCE(sh.languages, 1) = 1" } as const;
 
-/** Users on the board: opted-in users, or exactly the given ids (friends boards); `shares` narrows by sharing. */
-function candidates(userIds: string[] | undefined, shares: string): { sql: string; bind: unknown[] } {
-  if (userIds) {
+/** The seconds column of each range (a fixed set: never built from input). */
+const SECONDS: Record<LeaderboardRange, string> = { last_7_days: "b.last_7_days", last_30_days: "b.last_30_days", this_week: "b.this_week", this_month: "b.this_month" };
+/** The days each range covers, per row (the last 7/30 days always have 7/30). */
+const DAYS: Record<LeaderboardRange, string> = { last_7_days: "7", last_30_days: "30", this_week: "b.week_days", this_month: "b.month_days" };
+
+/**
+ * The board's rows as FROM, WHERE and bound values: entries of the board's language with time
+ * in the range, joined to the sharing that lets them be listed.
+ */
+function boardRows(q: BoardQuery): { from: string; where: string; bind: unknown[] } {
+  const seconds = SECONDS[q.range];
+  const shares = q.language === null ? "1" : FILTER_SHARING.language;
+  if (q.userIds) {
     return {
-      sql: `SELECT u.id, u.username, u.display_name, COALESCE(st.time_zone, 'UTC') AS tz, COALESCE(sh.languages, 1) AS languages
-              FROM users u LEFT JOIN user_sharing sh ON sh.user_id = u.id LEFT JOIN user_settings st ON st.user_id = u.id
-             WHERE u.id IN (SELECT value FROM json_each(?)) AND ${shares}`,
-      bind: [JSON.stringify(userIds)],
+      from: "board_entries b LEFT JOIN user_sharing sh ON sh.user_id = b.user_id",
+      where: `b.user_id IN (SELECT value FROM json_each(?)) AND b.language = ? AND ${seconds} > 0 AND ${shares}`,
+      bind: [JSON.stringify(q.userIds), q.language ?? ""],
     };
   }
   return {
-    sql: `SELECT u.id, u.username, u.display_name, COALESCE(st.time_zone, 'UTC') AS tz, sh.languages AS languages
-            FROM user_sharing sh JOIN users u ON u.id = sh.user_id LEFT JOIN user_settings st ON st.user_id = u.id
-           WHERE sh.leaderboards = 1 AND ${shares}`,
-    bind: [],
+    from: "board_entries b JOIN user_sharing sh ON sh.user_id = b.user_id AND sh.leaderboards = 1",
+    where: `b.language = ? AND ${seconds} > 0 AND ${shares}`,
+    bind: [q.language ?? ""],
   };
 }
 
 interface Row {
-  id: string;
+  user_id: string;
   username: string;
   display_name: string | null;
-  tz: string;
   languages: number | null;
-  capped: number;
+  seconds: number;
   flagged: number;
+  days: number;
 }
 
-/**
- * The board's filter: SQL for the filtered dimension's seconds in a day's totals, its bound
- * values, and the sharing condition on candidates. The name is compared as a bound value with
- * json_each's keys: a JSON path built from it would break (500) on NUL, quotes, `$`, `[`...
- */
-function boardFilter(language: string | null): { seconds: string; bind: unknown[]; shares: string } {
-  if (language === null) return { seconds: "d.coding_seconds", bind: [], shares: "1" };
-  return {
-    // A language board counts that language's time of the day, at most the day's coding time.
-    seconds: "MIN(COALESCE((SELECT value FROM json_each(d.totals, '$.language') WHERE key = ?), 0), d.coding_seconds)",
-    bind: [language],
-    shares: FILTER_SHARING.language,
-  };
+function columns(range: LeaderboardRange): string {
+  const bit = 1 << LEADERBOARD_RANGES.indexOf(range);
+  return `b.user_id, b.username, u.display_name, sh.languages, ${SECONDS[range]} AS seconds, (b.flagged & ${bit}) != 0 AS flagged, ${DAYS[range]} AS days`;
 }
 
-const zoneTable = (ranges: ZoneRange[]) =>
-  JSON.stringify(ranges.flatMap((r) => r.timeZones.map((z) => ({ z, s: r.start, e: r.end }))));
-
-const ZR = `zr AS (SELECT json_extract(value, '$.z') AS tz, json_extract(value, '$.s') AS s, json_extract(value, '$.e') AS e FROM json_each(?))`;
+const toRow = (r: Row): LeaderboardRow => ({
+  user: { id: r.user_id, username: r.username, displayName: r.display_name },
+  cappedSeconds: r.seconds,
+  flagged: r.flagged === 1,
+  sharesLanguages: r.languages !== 0,
+  days: r.days,
+});
 
 export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
   return {
@@ -81,85 +84,52 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
       return `${row?.n ?? 0}@${row?.latest ?? ""}`;
     },
 
-    async leaderboardTimeZones(userIds) {
-      // Time zones only pick the days: every candidate's zone, whatever the filter.
-      const c = candidates(userIds, "1");
-      const { results } = await db.prepare(`SELECT DISTINCT tz FROM (${c.sql})`).bind(...c.bind).all<{ tz: string }>();
-      return results.map((r) => r.tz);
+    async leaderboardPage(q) {
+      if (q.userIds?.length === 0) return { total: 0, rows: [] };
+      const { from, where, bind } = boardRows(q);
+      const seconds = SECONDS[q.range];
+      // One batch: the page from the range's index, and the board's size.
+      const [page, count] = await db.batch<Row | { n: number }>([
+        db
+          .prepare(`SELECT ${columns(q.range)} FROM ${from} JOIN users u ON u.id = b.user_id WHERE ${where} ORDER BY ${seconds} DESC, b.username LIMIT ? OFFSET ?`)
+          .bind(...bind, Math.max(0, Math.floor(q.limit)), Math.max(0, Math.floor(q.offset))),
+        db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).bind(...bind),
+      ]);
+      return { total: (count!.results[0] as { n: number }).n, rows: (page!.results as Row[]).map(toRow) };
     },
 
-    async leaderboardRows(query) {
-      const cap = query.capSecondsPerDay;
-      const zones = zoneTable(query.ranges);
-      const filter = boardFilter(query.language);
-      const x = filter.seconds;
-      const xBind = filter.bind;
-      let results: Row[];
-      if (query.userIds) {
-        // A friends board: few users, read through the primary key (user, day).
-        const c = candidates(query.userIds, filter.shares);
-        ({ results } = await db
-          .prepare(
-            `WITH ${ZR}, cand AS (${c.sql})
-             SELECT cand.id, cand.username, cand.display_name, cand.tz, cand.languages, SUM(MIN(${x}, ?)) AS capped, MAX(${x}) > ? AS flagged
-               FROM cand JOIN zr ON zr.tz = cand.tz
-               JOIN daily_activity d ON d.user_id = cand.id AND d.day BETWEEN zr.s AND zr.e
-              GROUP BY cand.id`,
-          )
-          .bind(zones, ...c.bind, ...xBind, cap, ...xBind, cap)
-          .all<Row>());
-      } else {
-        // The global board: every user's days in the union of the zones' ranges straight from the
-        // covering day index, each row kept only inside its own zone's range; sharing and names
-        // are joined once per user after summing.
-        const first = query.ranges.reduce((m, r) => (r.start < m ? r.start : m), query.ranges[0]!.start);
-        const last = query.ranges.reduce((m, r) => (r.end > m ? r.end : m), query.ranges[0]!.end);
-        ({ results } = await db
-          .prepare(
-            `WITH ${ZR},
-             agg AS (SELECT d.user_id, zr.tz, SUM(MIN(${x}, ?)) AS capped, MAX(${x}) > ? AS flagged
-                       FROM daily_activity d INDEXED BY daily_activity_day_coding_idx
-                       LEFT JOIN user_settings st ON st.user_id = d.user_id
-                       JOIN zr ON zr.tz = COALESCE(st.time_zone, 'UTC')
-                      WHERE d.day BETWEEN ? AND ? AND d.day BETWEEN zr.s AND zr.e
-                      GROUP BY d.user_id)
-             SELECT u.id, u.username, u.display_name, agg.tz, sh.languages, agg.capped, agg.flagged
-               FROM agg JOIN user_sharing sh ON sh.user_id = agg.user_id AND sh.leaderboards = 1 AND ${filter.shares}
-               JOIN users u ON u.id = agg.user_id`,
-          )
-          .bind(zones, ...xBind, cap, ...xBind, cap, first, last)
-          .all<Row>());
-      }
-      return results.map(
-        (r): LeaderboardRow => ({
-          user: { id: r.id, username: r.username, displayName: r.display_name },
-          cappedSeconds: r.capped,
-          flagged: r.flagged === 1,
-          sharesLanguages: r.languages !== 0,
-          timeZone: r.tz,
-        }),
-      );
+    async leaderboardEntry(q, userId) {
+      if (q.userIds && !q.userIds.includes(userId)) return null;
+      const { from, where, bind } = boardRows(q);
+      const seconds = SECONDS[q.range];
+      const mine = await db
+        .prepare(`SELECT ${columns(q.range)} FROM ${from} JOIN users u ON u.id = b.user_id WHERE ${where} AND b.user_id = ?`)
+        .bind(...bind, userId)
+        .first<Row>();
+      if (!mine) return null;
+      // Listed before the user: more time, or as much and an earlier username.
+      const ahead = await db
+        .prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where} AND (${seconds} > ? OR (${seconds} = ? AND b.username < ?))`)
+        .bind(...bind, mine.seconds, mine.seconds, mine.username)
+        .first<{ n: number }>();
+      return { rank: (ahead?.n ?? 0) + 1, row: toRow(mine) };
     },
 
-    async languagesOf(userIds, ranges) {
+    async boardLanguages(userIds, range) {
       const out = new Map<string, Record<string, number>>();
       if (userIds.length === 0) return out;
+      const seconds = SECONDS[range];
       const { results } = await db
         .prepare(
-          `WITH ${ZR}
-           SELECT d.user_id, j.key AS name, SUM(j.value) AS seconds
-             FROM users u LEFT JOIN user_settings st ON st.user_id = u.id LEFT JOIN user_sharing sh ON sh.user_id = u.id
-             JOIN zr ON zr.tz = COALESCE(st.time_zone, 'UTC')
-             JOIN daily_activity d ON d.user_id = u.id AND d.day BETWEEN zr.s AND zr.e
-             JOIN json_each(d.totals, '$.language') j
-            WHERE u.id IN (SELECT value FROM json_each(?)) AND ${FILTER_SHARING.language}
-            GROUP BY d.user_id, j.key`,
+          `SELECT b.user_id, b.language, ${seconds} AS seconds
+             FROM board_entries b LEFT JOIN user_sharing sh ON sh.user_id = b.user_id
+            WHERE b.user_id IN (SELECT value FROM json_each(?)) AND b.language != '' AND ${seconds} > 0 AND ${FILTER_SHARING.language}`,
         )
-        .bind(zoneTable(ranges), JSON.stringify(userIds))
-        .all<{ user_id: string; name: string; seconds: number }>();
+        .bind(JSON.stringify(userIds))
+        .all<{ user_id: string; language: string; seconds: number }>();
       for (const r of results) {
         const m = out.get(r.user_id) ?? {};
-        m[r.name] = r.seconds;
+        m[r.language] = r.seconds;
         out.set(r.user_id, m);
       }
       return out;

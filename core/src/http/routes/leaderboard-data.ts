@@ -1,28 +1,32 @@
 /**
- * Builds a leaderboard from the social port (rules: core/src/social/leaderboard.ts). The
- * global ranking of a (range, language) is cached in the isolate for 5 minutes: a board is the
- * same for every viewer, and one ranking serves every page and every caller's own rank. The
- * cache key carries the board version (SocialStore.leaderboardVersion), read on every request,
- * so a member leaving or hiding (in any isolate) is off the board at the very next request;
- * only new activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it.
+ * Reads boards from the social port a page at a time (rules: core/src/social/leaderboard.ts;
+ * stores keep each user's precomputed standing, core/src/social/board-standing.ts). The global
+ * board's pages (with their total and listed users' languages) and callers' own entries are
+ * cached in the isolate for 5 minutes: a page is the same for every viewer. The cache key
+ * carries the board version (SocialStore.leaderboardVersion), read on every request, so a
+ * member leaving or hiding (in any isolate) is off the board at the very next request; only new
+ * activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it. Friends
+ * boards (a list of ids) are read fresh: they are small and private to the caller.
  */
 import type { Ports } from "../../ports.ts";
-import type { SocialStore, ZoneRange } from "../../social/ports.ts";
-import { MAX_PLAUSIBLE_SECONDS_PER_DAY, rankLeaderboard, zoneRanges, type LeaderboardRange, type RankedEntry } from "../../social/leaderboard.ts";
+import type { BoardQuery, SocialStore } from "../../social/ports.ts";
+import { LEADERBOARD_PAGE_SIZE, rankedEntry, type Page, type RankedEntry } from "../../social/leaderboard.ts";
 import { ApiError } from "../errors.ts";
 
 export const LEADERBOARD_CACHE_SECONDS = 300;
-/** At most this many cached rankings (range x language) per isolate. */
-const MAX_CACHED = 200;
+/** At most this many cached pages and own entries per isolate (a few MB at most). */
+const MAX_CACHED = 5000;
 
-export interface Ranking {
-  entries: RankedEntry[];
-  ranges: ZoneRange[];
+export type BoardLanguage = { name: string; totalSeconds: number };
+
+/** One page of a board: its entries, and the languages of listed users who share them. */
+export interface BoardPage extends Page<RankedEntry> {
+  languages: Map<string, BoardLanguage[]>;
 }
 
-const cache = new Map<string, { expiresAt: number; ranking: Promise<Ranking> }>();
+const cache = new Map<string, { expiresAt: number; value: Promise<unknown> }>();
 
-/** Forgets this isolate's cached rankings (stale ones are unreachable anyway: see above). */
+/** Forgets this isolate's cached pages (stale ones are unreachable anyway: see above). */
 export function clearLeaderboardCache(): void {
   cache.clear();
 }
@@ -32,41 +36,44 @@ export function socialOf(ports: Ports): SocialStore {
   return ports.social;
 }
 
-/** The ranking of `userIds` (a friends board), or of every opted-in user (global, cached). */
-export async function ranking(ports: Ports, range: LeaderboardRange, language: string | null, userIds?: string[]): Promise<Ranking> {
-  const social = socialOf(ports);
+/** `compute()` for a friends board; for the global board, cached under `key` and the board version. */
+async function cached<T>(ports: Ports, q: BoardQuery, key: string, compute: () => Promise<T>): Promise<T> {
+  if (q.userIds) return compute();
   const now = ports.now();
-  const compute = async (): Promise<Ranking> => {
-    const zones = await social.leaderboardTimeZones(userIds);
-    const ranges = zoneRanges(zones, range, now);
-    if (ranges.length === 0) return { entries: [], ranges };
-    const rows = await social.leaderboardRows({ ranges, userIds, language, capSecondsPerDay: MAX_PLAUSIBLE_SECONDS_PER_DAY });
-    return { entries: rankLeaderboard(rows, ranges), ranges };
-  };
-  if (userIds) return compute();
-  const key = `${range}|${language ?? ""}|${await social.leaderboardVersion()}`;
-  const hit = cache.get(key);
-  if (hit && hit.expiresAt > now) return hit.ranking;
-  // The promise is cached so concurrent requests share one computation; a failure is not kept.
+  const full = `${key}|${q.range}|${q.language ?? ""}|${await socialOf(ports).leaderboardVersion()}`;
+  const hit = cache.get(full);
+  if (hit && hit.expiresAt > now) return hit.value as Promise<T>;
+  // The promise is cached so concurrent requests share one read; a failure is not kept.
   const pending = compute();
   if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(key, { expiresAt: now + LEADERBOARD_CACHE_SECONDS, ranking: pending });
-  pending.catch(() => cache.delete(key));
+  cache.set(full, { expiresAt: now + LEADERBOARD_CACHE_SECONDS, value: pending });
+  pending.catch(() => cache.delete(full));
   return pending;
 }
 
-/** Each listed user's languages (largest first), for users who share languages. */
-export async function languagesFor(ports: Ports, entries: RankedEntry[], ranges: ZoneRange[]): Promise<Map<string, { name: string; totalSeconds: number }[]>> {
-  const ids = entries.filter((e) => e.row.sharesLanguages).map((e) => e.row.user.id);
-  const raw = await socialOf(ports).languagesOf(ids, ranges);
-  const out = new Map<string, { name: string; totalSeconds: number }[]>();
-  for (const [id, byName] of raw) {
-    out.set(
-      id,
-      Object.entries(byName)
-        .map(([name, totalSeconds]) => ({ name, totalSeconds }))
-        .sort((a, b) => b.totalSeconds - a.totalSeconds || (a.name < b.name ? -1 : 1)),
-    );
-  }
-  return out;
+/** Page `page` (1-based, 50 a page) of a board; a page past the end is empty. */
+export function boardPage(ports: Ports, q: BoardQuery, page: number): Promise<BoardPage> {
+  return cached(ports, q, `page:${page}`, async () => {
+    const social = socialOf(ports);
+    const offset = (page - 1) * LEADERBOARD_PAGE_SIZE;
+    const { total, rows } = await social.leaderboardPage({ ...q, offset, limit: LEADERBOARD_PAGE_SIZE });
+    const items = rows.map((row, i) => rankedEntry(offset + i + 1, row));
+    const sharing = items.filter((e) => e.row.sharesLanguages).map((e) => e.row.user.id);
+    const languages = new Map<string, BoardLanguage[]>();
+    if (sharing.length > 0) {
+      for (const [id, byName] of await social.boardLanguages(sharing, q.range)) {
+        const list = Object.entries(byName).map(([name, totalSeconds]) => ({ name, totalSeconds }));
+        languages.set(id, list.sort((a, b) => b.totalSeconds - a.totalSeconds || (a.name < b.name ? -1 : 1)));
+      }
+    }
+    return { page, pages: Math.max(1, Math.ceil(total / LEADERBOARD_PAGE_SIZE)), total, items, languages };
+  });
+}
+
+/** The user's entry on a board (rank and figures), or null when they are not listed. */
+export function boardEntry(ports: Ports, q: BoardQuery, userId: string): Promise<RankedEntry | null> {
+  return cached(ports, q, `entry:${userId}`, async () => {
+    const found = await socialOf(ports).leaderboardEntry(q, userId);
+    return found ? rankedEntry(found.rank, found.row) : null;
+  });
 }

@@ -11,8 +11,7 @@ import { errorResponses, jsonResponse, validated } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { leaderboardQuerySchema, leaderboardSchema } from "./social-schemas.ts";
-import { languagesFor, ranking, socialOf } from "./leaderboard-data.ts";
-import { pageOf } from "../../social/leaderboard.ts";
+import { boardEntry, boardPage, socialOf } from "./leaderboard-data.ts";
 import { round2 } from "../../wakatime/v1/format.ts";
 
 export const leaderboardRoutes = new Hono<AppEnv>();
@@ -40,10 +39,8 @@ leaderboardRoutes.get(
       const lists = await socialOf(c.var.ports).friendLists(me.id);
       userIds = [me.id, ...lists.friends.map((f) => f.user.id)];
     }
-    const { entries, ranges } = await ranking(c.var.ports, q.range, language, userIds);
-    const page = pageOf(entries, q.page);
-    const languages = await languagesFor(c.var.ports, page.items, ranges);
-    const mine = entries.find((e) => e.row.user.id === me.id);
+    const board = { range: q.range, language, userIds };
+    const [page, mine] = await Promise.all([boardPage(c.var.ports, board, q.page), boardEntry(c.var.ports, board, me.id)]);
     c.header("Cache-Control", "private, no-store");
     return c.json({
       range: q.range,
@@ -58,7 +55,7 @@ leaderboardRoutes.get(
         user: { username: e.row.user.username, displayName: e.row.user.displayName },
         totalSeconds: round2(e.totalSeconds),
         dailyAverageSeconds: round2(e.dailyAverageSeconds),
-        ...(e.row.sharesLanguages ? { languages: (languages.get(e.row.user.id) ?? []).map((l) => ({ name: l.name, totalSeconds: round2(l.totalSeconds) })) } : {}),
+        ...(e.row.sharesLanguages ? { languages: (page.languages.get(e.row.user.id) ?? []).map((l) => ({ name: l.name, totalSeconds: round2(l.totalSeconds) })) } : {}),
         flagged: e.row.flagged,
       })),
     });

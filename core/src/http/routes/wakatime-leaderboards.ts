@@ -17,12 +17,13 @@ import { errorResponses, jsonResponse, pathParameter, validated } from "../opena
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { userParam } from "../openapi-wakatime.ts";
 import { currentUser } from "./user-param.ts";
-import { languagesFor, ranking, socialOf } from "./leaderboard-data.ts";
+import { boardEntry, boardPage, socialOf } from "./leaderboard-data.ts";
+import type { BoardQuery } from "../../social/ports.ts";
 import { leadersQuerySchema, leadersSchema } from "./social-schemas.ts";
 import { wakaLeader } from "./leaderboard-leaders.ts";
 import { membership, teamsOf } from "./teams.ts";
 import { teamBoardRows } from "./teams-dashboard.ts";
-import { LEADERBOARD_PAGE_SIZE, pageOf } from "../../social/leaderboard.ts";
+import { LEADERBOARD_PAGE_SIZE, pageOf, type Page, type RankedEntry } from "../../social/leaderboard.ts";
 import { resolveRange } from "../../time/ranges.ts";
 import { round2 } from "../../wakatime/v1/format.ts";
 
@@ -138,22 +139,27 @@ wakaLeaderboardRoutes.get(
     const boardId = c.req.param("board");
     const { ports } = c.var;
     const range = resolveRange(RANGE, ports.now(), me.timeZone)!;
-    let rows: { rank: number; user: { id: string; username: string; displayName: string | null }; totalSeconds: number; dailyAverageSeconds: number; languages: { name: string; totalSeconds: number }[] }[];
+    type Row = { rank: number; user: { id: string; username: string; displayName: string | null }; totalSeconds: number; dailyAverageSeconds: number; languages: { name: string; totalSeconds: number }[] };
+    let page: Page<Row>;
+    let mine: Row | undefined;
     if (boardId === FRIENDS_BOARD_ID) {
       const lists = await socialOf(ports).friendLists(me.id);
-      const { entries, ranges } = await ranking(ports, RANGE, language, [me.id, ...lists.friends.map((f) => f.user.id)]);
-      const languages = await languagesFor(ports, pageOf(entries, q.page).items, ranges);
-      rows = entries.map((e) => ({ rank: e.rank, user: e.row.user, totalSeconds: e.totalSeconds, dailyAverageSeconds: e.dailyAverageSeconds, languages: e.row.sharesLanguages ? (languages.get(e.row.user.id) ?? []) : [] }));
+      const board: BoardQuery = { range: RANGE, language, userIds: [me.id, ...lists.friends.map((f) => f.user.id)] };
+      const [friends, entry] = await Promise.all([boardPage(ports, board, q.page), boardEntry(ports, board, me.id)]);
+      const row = (e: RankedEntry): Row => ({ rank: e.rank, user: e.row.user, totalSeconds: e.totalSeconds, dailyAverageSeconds: e.dailyAverageSeconds, languages: e.row.sharesLanguages ? (friends.languages.get(e.row.user.id) ?? []) : [] });
+      page = { ...friends, items: friends.items.map(row) };
+      mine = entry ? row(entry) : undefined;
     } else {
       if (!ports.teams) throw new ApiError(404, "No such leaderboard");
       if (language !== null) throw new ApiError(400, "language: team boards are not ranked by language");
       const { members } = await membership(c, boardId).catch((err: unknown) => {
         throw err instanceof ApiError && err.status === 404 ? new ApiError(404, "No such leaderboard") : err;
       });
-      rows = (await teamBoardRows(c, members, RANGE)).map((r, i) => ({ rank: i + 1, user: r.t.member.user, totalSeconds: r.total, dailyAverageSeconds: r.total / r.t.days, languages: [] }));
+      // A team is small, and each member counts only their chosen projects: ranked whole.
+      const rows = (await teamBoardRows(c, members, RANGE)).map((r, i): Row => ({ rank: i + 1, user: r.t.member.user, totalSeconds: r.total, dailyAverageSeconds: r.total / r.t.days, languages: [] }));
+      page = pageOf(rows, q.page);
+      mine = rows.find((r) => r.user.id === me.id);
     }
-    const page = pageOf(rows, q.page);
-    const mine = rows.find((r) => r.user.id === me.id);
     c.header("Cache-Control", "private, no-store");
     return c.json({
       data: page.items.map((r) => wakaLeader(r.rank, r.user, r.totalSeconds, r.dailyAverageSeconds, r.languages)),
