@@ -63,7 +63,7 @@ try {
     if (stored !== body.length) throw new Error(`seeding: ${stored}/${body.length} stored`);
   }
   const flushed = await postJson(`${rt.url}/__bench/flush/${user!.id}`, {});
-  console.log(`seeded ${heartbeats.length} heartbeats (${flushed.daysWritten} days flushed to D1) in ${round((Date.now() - seedStarted) / 1000, 1)} s`);
+  console.log(`seeded ${heartbeats.length} heartbeats (${flushed.daysChanged} days, ${flushed.entriesWritten} board entries flushed to D1) in ${round((Date.now() - seedStarted) / 1000, 1)} s`);
 
   const endpoints = RANGES.flatMap((range) =>
     KINDS.map((kind) => ({
@@ -137,7 +137,7 @@ try {
     machine: machine(),
     storage: rt.storage,
     heartbeats: heartbeats.length,
-    days_with_activity: flushed.daysWritten,
+    days_with_activity: flushed.daysChanged,
     figures,
     targets: {
       last_year_p50_ms: lastYear.kodo_p50_ms,

@@ -76,7 +76,7 @@ try {
     }
     console.log(
       `${p.name.padEnd(10)} quiet ${p.policy.quietSeconds}s max ${p.policy.maxDelaySeconds}s: ` +
-        `${r.result.d1_rows_written_per_heartbeat} D1 rows/heartbeat (${r.result.flushes} flushes, ${r.result.days_written} day rows, ` +
+        `${r.result.d1_rows_written_per_heartbeat} D1 rows/heartbeat (${r.result.flushes} flushes, ${r.result.days_changed} days changed, ${r.result.board_entries_written} board entries, ` +
         `${r.result.heartbeats} heartbeats, ${users.length} users) in ${round((Date.now() - started) / 1000, 1)} s`,
     );
   }
@@ -105,7 +105,8 @@ interface PolicyResult {
   heartbeats: number;
   plugin_sends: number;
   flushes: number;
-  days_written: number;
+  days_changed: number;
+  board_entries_written: number;
   flush_rows_written: number;
   request_path_rows_written: number;
   d1_rows_written_per_heartbeat: number;
@@ -113,7 +114,7 @@ interface PolicyResult {
 
 async function replay(users: TraceUser[], accounts: BenchUser[], policy: FlushPolicy, withNaive: boolean) {
   const before = await getJson(`${rt.url}/__bench/d1-writes`);
-  const totals = { heartbeats: 0, sends: 0, flushes: 0, days: 0, rows: 0 };
+  const totals = { heartbeats: 0, sends: 0, flushes: 0, days: 0, entries: 0, rows: 0 };
   const naive = { heartbeats: 0, rowsWritten: 0 };
   let next = 0;
   async function worker() {
@@ -134,10 +135,11 @@ async function replay(users: TraceUser[], accounts: BenchUser[], policy: FlushPo
             naive.rowsWritten += n.rowsWritten;
           }
         }
-        const flushed: { daysWritten: number; rowsWritten: number } = await postJson(`${rt.url}/__bench/flush/${account.id}`, {});
+        const flushed: { daysChanged: number; entriesWritten: number; rowsWritten: number } = await postJson(`${rt.url}/__bench/flush/${account.id}`, {});
         totals.sends += segment.sends;
         totals.flushes += 1;
-        totals.days += flushed.daysWritten;
+        totals.days += flushed.daysChanged;
+        totals.entries += flushed.entriesWritten;
         totals.rows += flushed.rowsWritten;
       }
     }
@@ -149,7 +151,8 @@ async function replay(users: TraceUser[], accounts: BenchUser[], policy: FlushPo
     heartbeats: totals.heartbeats,
     plugin_sends: totals.sends,
     flushes: totals.flushes,
-    days_written: totals.days,
+    days_changed: totals.days,
+    board_entries_written: totals.entries,
     flush_rows_written: totals.rows,
     request_path_rows_written: requestPathRows,
     d1_rows_written_per_heartbeat: round((totals.rows + requestPathRows) / totals.heartbeats, 4),

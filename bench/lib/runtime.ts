@@ -74,6 +74,7 @@ export async function startBenchRuntime(options: StartOptions = {}): Promise<Ben
     ...Object.fromEntries(Object.entries(options.vars ?? {}).map(([k, v]) => [k, { type: "plain_text", value: v }])),
     // Required by the accounts code; the benchmarks sign nobody in.
     BETTER_AUTH_SECRET: { type: "secret_text", value: randomBytes(32).toString("hex") },
+    // Required by wrangler.toml (the relay seals upstream keys with it); the benchmarks relay nothing.
     KODO_RELAY_SECRET: { type: "secret_text", value: randomBytes(32).toString("hex") },
   };
   const worker = await devEnv.startWorker({

@@ -85,8 +85,8 @@ async function leaders(): Promise<{ username: string; seconds: number }[]> {
 }
 
 /**
- * Waits until the user's days in D1 (where leaderboards read; the Durable Object flushes them a
- * second after the heartbeats stop) add up to `seconds`. New activity reaches a cached board
+ * Waits until the user's board entry in D1 (where leaderboards read; the Durable Object flushes
+ * it a second after the heartbeats stop) holds `seconds` over the last 7 days. New activity reaches a cached board
  * only with its TTL, so tests change sharing after this, not before.
  */
 async function flushed(username: string, seconds: number): Promise<void> {
@@ -94,7 +94,7 @@ async function flushed(username: string, seconds: number): Promise<void> {
     .poll(
       async () => {
         const id = (await d1Rows(persistTo, "users")).find((u) => u.username === username)?.id;
-        return (await d1Rows(persistTo, "daily_activity")).filter((d) => d.user_id === id).reduce((sum, d) => sum + Number(d.coding_seconds), 0);
+        return Number((await d1Rows(persistTo, "board_entries")).find((d) => d.user_id === id && d.language === "")?.last_7_days ?? 0);
       },
       { timeout: 30_000, interval: 300 },
     )

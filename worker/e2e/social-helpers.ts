@@ -67,8 +67,8 @@ export async function startSocialStack(): Promise<SocialStack> {
       await postSeed(stack.apiUrl, key, beats);
     }
     const flushedBy = Date.now() + 60_000;
-    while (new Set((await d1Rows(stack.persistTo, "daily_activity")).map((r) => r.user_id)).size < 2) {
-      if (Date.now() > flushedBy) throw new Error(`the seeded days never reached D1\n${stack.logs()}`);
+    while (new Set((await d1Rows(stack.persistTo, "board_entries")).map((r) => r.user_id)).size < 2) {
+      if (Date.now() > flushedBy) throw new Error(`the seeded board entries never reached D1\n${stack.logs()}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
     const today = Math.floor(now / DAY) * DAY;

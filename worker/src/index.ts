@@ -17,11 +17,13 @@ import { authRoutes } from "./auth/routes.ts";
 import { betterAuthOpenApi } from "@kodo/core/auth";
 import { cloudflareOutbound } from "./outbound.ts";
 import { cloudflareRelay } from "./stores/relay.ts";
+import { drainDailyActivity } from "./drain.ts";
 
 export { UserActivity } from "./activity/object.ts";
 export { RateLimiter } from "./auth/rate-limiter.ts";
 
-const app = createApi<{ Bindings: Env }>({
+/** The HTTP app (also imported by tests and the benchmark entry). */
+export const app = createApi<{ Bindings: Env }>({
   ports: (c) => ({
     accounts: d1Accounts(c.env.DB),
     activity: cloudflareActivity(c.env),
@@ -42,4 +44,10 @@ const app = createApi<{ Bindings: Env }>({
 app.route("/", authRoutes());
 addOpenApiSource(app, betterAuthOpenApi);
 
-export default app satisfies ExportedHandler<Env>;
+export default {
+  fetch: app.fetch,
+  /** The cron trigger (wrangler.toml): drains the old daily_activity table (drain.ts). */
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(drainDailyActivity(env).then((r) => console.log("daily_activity drain", JSON.stringify(r))));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import app from "../src/index.ts";
+import { app } from "../src/index.ts";
 import { endpointRoutes, undocumentedRoutes, type OpenApiDocument } from "@kodo/core/http";
 import {
   allTimeSchema,

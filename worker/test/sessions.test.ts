@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearKeyCache } from "../src/stores/accounts.ts";
+import type { Meta } from "../src/activity/meta.ts";
 import { aUser, expectedTotals, freshStorage, getJson, postBeats, stubFor, sum, wire } from "./helpers.ts";
 
 beforeEach(freshStorage);
@@ -112,10 +113,10 @@ describe("sessions through the API", () => {
     // Midnight in Tokyo has come (the refresh time is due), and what was written then no longer
     // matches the user's days (as when a day leaves the range): the alarm rewrites the entry.
     await env.DB.prepare("UPDATE board_entries SET last_7_days = 1 WHERE user_id = ?").bind(u.id).run();
-    await runInDurableObject(stubFor(u.id), (instance: any, state) => {
-      const written = instance.meta.boardWritten();
-      instance.meta.setBoard({ ...written, "": "[1,1,1,1,0,1,1]" }, Date.now() / 1000 - 1);
-      return state.storage.setAlarm(Date.now() + 60_000);
+    await runInDurableObject(stubFor(u.id), async (instance: unknown, state: DurableObjectState) => {
+      const meta = (instance as { meta: Meta }).meta;
+      meta.setBoard({ ...meta.boardWritten(), "": "[1,1,1,1,0,1,1]" }, Date.now() / 1000 - 1);
+      await state.storage.setAlarm(Date.now() + 60_000);
     });
     expect(await runDurableObjectAlarm(stubFor(u.id))).toBe(true);
     expect(await entry()).toEqual(fresh);

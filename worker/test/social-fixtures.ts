@@ -54,7 +54,7 @@ export function block(start: number, count: number, stepSeconds: number, over: P
   return Array.from({ length: count }, (_, i) => ({ time: start + i * stepSeconds, project: "kodo", language: "TypeScript", category: "coding", ...over }));
 }
 
-/** Posts the beats (in batches) and flushes the user's days to D1. */
+/** Posts the beats (in batches) and flushes: the user's board entries reach D1. */
 export async function seed(user: TestUser, beats: Beat[]): Promise<void> {
   for (let i = 0; i < beats.length; i += 500) {
     const res = await postBeats(user.key, beats.slice(i, i + 500).map((b) => wire(b.time, { project: b.project, language: b.language, category: b.category })));

@@ -182,3 +182,19 @@ describe("language names that a JSON path cannot quote", () => {
     expect(board.data[0].totalSeconds).toBe(3600);
   });
 });
+
+describe("a renamed user", () => {
+  it("takes their new name's place among equal times on every board at once", async () => {
+    const [a, b] = [await aSocialUser("UTC"), await aSocialUser("UTC")];
+    for (const u of [a, b]) await seed(u, block(localTime(now, u.zone, 1, 8), 13, 300, { language: "Elm" }));
+    for (const u of [a, b]) await share(u, { leaderboards: true });
+    const order = async () => (await getJson(`/api/kodo/leaderboards?scope=friends&language=Elm`, a.key)).data.map((e: any) => e.user.username);
+    await befriend(a, b);
+    expect(await order()).toEqual([a.username, b.username].sort());
+    // b becomes "0..." (before every generated name); board_entries keeps a copy of the name.
+    const renamed = `0${b.username}`.slice(0, 30);
+    const res = await call("/api/kodo/account", { method: "PATCH", key: b.key, body: JSON.stringify({ username: renamed }) });
+    expect(res.status).toBe(200);
+    expect(await order()).toEqual([renamed, a.username]);
+  });
+});

@@ -27,8 +27,9 @@ function figures(row: BoardStandingRow): [number, number, number, number, number
  * The flush (issue 16): computes the user's board standing from their last days (core
  * boardStanding) and writes to D1's `board_entries` only the rows that differ from what it last
  * wrote (`written`), deleting rows that no longer hold time. Day roll-ups stay in the object.
- * The username comes from `users` in the same statement, so a row is never written for an
- * account deleted meanwhile (and a rename, which updates board_entries too, is never undone).
+ * The username comes from `users` and `listed` from `user_sharing` in the same statement, so a
+ * row is never written for an account deleted meanwhile, and a rename or a sharing change
+ * (which update board_entries too) is never undone.
  * Returns the new written state with the standing's refresh time; the caller stores both after
  * D1 accepted the writes, so a failed write is retried by the next flush.
  */
@@ -55,13 +56,14 @@ export async function flushBoard(
     statements.push(
       db
         .prepare(
-          `INSERT INTO board_entries (user_id, language, username, last_7_days, last_30_days, this_week, this_month, flagged, week_days, month_days, updated_at)
-           SELECT ?, ?, u.username, ?, ?, ?, ?, ?, ?, ?, ? FROM users u WHERE u.id = ?
+          `INSERT INTO board_entries (user_id, language, username, last_7_days, last_30_days, this_week, this_month, flagged, week_days, month_days, listed, updated_at)
+           SELECT ?1, ?2, u.username, ?3, ?4, ?5, ?6, ?7, ?8, ?9, COALESCE(sh.leaderboards = 1 AND (?2 = '' OR sh.languages = 1), 0), ?10
+             FROM users u LEFT JOIN user_sharing sh ON sh.user_id = u.id WHERE u.id = ?1
            ON CONFLICT (user_id, language) DO UPDATE SET last_7_days = excluded.last_7_days, last_30_days = excluded.last_30_days,
              this_week = excluded.this_week, this_month = excluded.this_month, flagged = excluded.flagged,
-             week_days = excluded.week_days, month_days = excluded.month_days, updated_at = excluded.updated_at`,
+             week_days = excluded.week_days, month_days = excluded.month_days, listed = excluded.listed, updated_at = excluded.updated_at`,
         )
-        .bind(userId, language, ...values, updatedAt, userId),
+        .bind(userId, language, ...values, updatedAt),
     );
   }
   for (const language of Object.keys(written)) {

@@ -87,7 +87,10 @@ export const dailyActivity = sqliteTable(
  * time), the figures of core's boardStanding, written by the user's Durable Object when they
  * change and at the user's local midnight. Boards read a page from the range's index (language,
  * seconds descending, username) instead of summing anyone's days; ~(1 + languages) rows per
- * user whatever their history. `username` is a copy (the tie order), kept by profile changes.
+ * user whatever their history. `username` is a copy (the tie order), kept by profile changes;
+ * `listed` is whether the row is on the global board (the user opted into leaderboards and, for
+ * a language row, shares languages), kept by a trigger on user_sharing (migration 0006), so the
+ * global board, its size and a rank are read from one index without joining anyone's sharing.
  */
 export const boardEntries = sqliteTable(
   "board_entries",
@@ -108,16 +111,28 @@ export const boardEntries = sqliteTable(
     /** The days this week and this month cover in the user's zone (the last 7/30 days: 7/30). */
     weekDays: integer("week_days").notNull(),
     monthDays: integer("month_days").notNull(),
+    /** 1 when the row is on the global board (see above). */
+    listed: integer("listed").notNull().default(0),
     updatedAt: text("updated_at").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.language] }),
-    index("board_entries_last_7_days_idx").on(t.language, sql`${t.last7Days} DESC`, t.username),
-    index("board_entries_last_30_days_idx").on(t.language, sql`${t.last30Days} DESC`, t.username),
-    index("board_entries_this_week_idx").on(t.language, sql`${t.thisWeek} DESC`, t.username),
-    index("board_entries_this_month_idx").on(t.language, sql`${t.thisMonth} DESC`, t.username),
+    index("board_entries_last_7_days_idx").on(t.language, t.listed, sql`${t.last7Days} DESC`, t.username),
+    index("board_entries_last_30_days_idx").on(t.language, t.listed, sql`${t.last30Days} DESC`, t.username),
+    index("board_entries_this_week_idx").on(t.language, t.listed, sql`${t.thisWeek} DESC`, t.username),
+    index("board_entries_this_month_idx").on(t.language, t.listed, sql`${t.thisMonth} DESC`, t.username),
   ],
 );
+
+/**
+ * The global board's version (SocialStore.leaderboardVersion), one row: triggers on
+ * user_sharing (migration 0006) add one whenever a member joins or leaves the board or a
+ * member's sharing row changes (their cache generation), so reading it costs one row.
+ */
+export const boardVersion = sqliteTable("board_version", {
+  id: integer("id").primaryKey(),
+  version: integer("version").notNull(),
+});
 
 /**
  * What a user lets others see. Everything is private by default: no public profile, no

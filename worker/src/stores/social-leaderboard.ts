@@ -5,7 +5,8 @@
  * count, never a sum over anyone's days.
  *
  * Privacy (issue 13) is enforced here, in the queries, for every board and every caller:
- * - the global board lists only users who opted into leaderboards; a board of given ids
+ * - the global board lists only rows marked `listed` (opted into leaderboards and, for a
+ *   language board, sharing languages: kept by triggers on user_sharing); a board of given ids
  *   (friends) exactly those users;
  * - a board filtered by a dimension (a language board) lists only users who share that
  *   dimension (`FILTER_SHARING`), whoever asks (global, friends, `/api/v1/leaders`, any
@@ -33,7 +34,7 @@ const DAYS: Record<LeaderboardRange, string> = { last_7_days: "7", last_30_days:
  * The board's rows as FROM, WHERE and bound values: entries of the board's language with time
  * in the range, joined to the sharing that lets them be listed.
  */
-function boardRows(q: BoardQuery): { from: string; where: string; bind: unknown[] } {
+function boardRows(q: BoardQuery): { from: string; where: string; bind: unknown[]; countFrom?: string } {
   const seconds = SECONDS[q.range];
   const shares = q.language === null ? "1" : FILTER_SHARING.language;
   if (q.userIds) {
@@ -43,10 +44,14 @@ function boardRows(q: BoardQuery): { from: string; where: string; bind: unknown[
       bind: [JSON.stringify(q.userIds), q.language ?? ""],
     };
   }
+  // The global board: `listed` (kept from user_sharing by triggers, migration 0006) holds
+  // "opted in, and for a language row shares languages", so the page, the size and a rank
+  // come from the range's index alone.
   return {
-    from: "board_entries b JOIN user_sharing sh ON sh.user_id = b.user_id AND sh.leaderboards = 1",
-    where: `b.language = ? AND ${seconds} > 0 AND ${shares}`,
+    from: "board_entries b LEFT JOIN user_sharing sh ON sh.user_id = b.user_id",
+    where: `b.language = ? AND b.listed = 1 AND ${seconds} > 0`,
     bind: [q.language ?? ""],
+    countFrom: "board_entries b",
   };
 }
 
@@ -76,31 +81,29 @@ const toRow = (r: Row): LeaderboardRow => ({
 export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
   return {
     async leaderboardVersion() {
-      // Members and the newest generation among them: joining, leaving (opting out: one fewer;
-      // a deleted account's row goes with it) and any member's bump (public-directory.ts) change it.
-      const row = await db
-        .prepare("SELECT count(*) AS n, max(updated_at) AS latest FROM user_sharing WHERE leaderboards = 1")
-        .first<{ n: number; latest: string | null }>();
-      return `${row?.n ?? 0}@${row?.latest ?? ""}`;
+      // One row, moved by triggers on user_sharing (migration 0006): joining, leaving (opting
+      // out, a deleted account's row) and any member's bump (public-directory.ts) change it.
+      const row = await db.prepare("SELECT version FROM board_version WHERE id = 1").first<{ version: number }>();
+      return String(row?.version ?? 0);
     },
 
     async leaderboardPage(q) {
       if (q.userIds?.length === 0) return { total: 0, rows: [] };
-      const { from, where, bind } = boardRows(q);
+      const { from, where, bind, countFrom } = boardRows(q);
       const seconds = SECONDS[q.range];
       // One batch: the page from the range's index, and the board's size.
       const [page, count] = await db.batch<Row | { n: number }>([
         db
           .prepare(`SELECT ${columns(q.range)} FROM ${from} JOIN users u ON u.id = b.user_id WHERE ${where} ORDER BY ${seconds} DESC, b.username LIMIT ? OFFSET ?`)
           .bind(...bind, Math.max(0, Math.floor(q.limit)), Math.max(0, Math.floor(q.offset))),
-        db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).bind(...bind),
+        db.prepare(`SELECT count(*) AS n FROM ${countFrom ?? from} WHERE ${where}`).bind(...bind),
       ]);
       return { total: (count!.results[0] as { n: number }).n, rows: (page!.results as Row[]).map(toRow) };
     },
 
     async leaderboardEntry(q, userId) {
       if (q.userIds && !q.userIds.includes(userId)) return null;
-      const { from, where, bind } = boardRows(q);
+      const { from, where, bind, countFrom } = boardRows(q);
       const seconds = SECONDS[q.range];
       const mine = await db
         .prepare(`SELECT ${columns(q.range)} FROM ${from} JOIN users u ON u.id = b.user_id WHERE ${where} AND b.user_id = ?`)
@@ -109,7 +112,7 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
       if (!mine) return null;
       // Listed before the user: more time, or as much and an earlier username.
       const ahead = await db
-        .prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where} AND (${seconds} > ? OR (${seconds} = ? AND b.username < ?))`)
+        .prepare(`SELECT count(*) AS n FROM ${countFrom ?? from} WHERE ${where} AND (${seconds} > ? OR (${seconds} = ? AND b.username < ?))`)
         .bind(...bind, mine.seconds, mine.seconds, mine.username)
         .first<{ n: number }>();
       return { rank: (ahead?.n ?? 0) + 1, row: toRow(mine) };

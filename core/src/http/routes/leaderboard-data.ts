@@ -6,7 +6,8 @@
  * carries the board version (SocialStore.leaderboardVersion), read on every request, so a
  * member leaving or hiding (in any isolate) is off the board at the very next request; only new
  * activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it. Friends
- * boards (a list of ids) are read fresh: they are small and private to the caller.
+ * boards (a list of ids) are read fresh: they are small and private to the caller. Team boards
+ * (routes/teams-dashboard.ts) use the same cache, keyed by their members and chosen projects.
  */
 import type { Ports } from "../../ports.ts";
 import type { BoardQuery, SocialStore } from "../../social/ports.ts";
@@ -36,44 +37,62 @@ export function socialOf(ports: Ports): SocialStore {
   return ports.social;
 }
 
-/** `compute()` for a friends board; for the global board, cached under `key` and the board version. */
-async function cached<T>(ports: Ports, q: BoardQuery, key: string, compute: () => Promise<T>): Promise<T> {
-  if (q.userIds) return compute();
+/** `compute()` cached in the isolate under `key` for LEADERBOARD_CACHE_SECONDS (concurrent callers share one). */
+export async function cachedBoard<T>(ports: Ports, key: string, compute: () => Promise<T>): Promise<T> {
   const now = ports.now();
-  const full = `${key}|${q.range}|${q.language ?? ""}|${await socialOf(ports).leaderboardVersion()}`;
-  const hit = cache.get(full);
+  const hit = cache.get(key);
   if (hit && hit.expiresAt > now) return hit.value as Promise<T>;
   // The promise is cached so concurrent requests share one read; a failure is not kept.
   const pending = compute();
   if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(full, { expiresAt: now + LEADERBOARD_CACHE_SECONDS, value: pending });
-  pending.catch(() => cache.delete(full));
+  cache.set(key, { expiresAt: now + LEADERBOARD_CACHE_SECONDS, value: pending });
+  pending.catch(() => cache.delete(key));
   return pending;
 }
 
-/** Page `page` (1-based, 50 a page) of a board; a page past the end is empty. */
-export function boardPage(ports: Ports, q: BoardQuery, page: number): Promise<BoardPage> {
-  return cached(ports, q, `page:${page}`, async () => {
-    const social = socialOf(ports);
-    const offset = (page - 1) * LEADERBOARD_PAGE_SIZE;
-    const { total, rows } = await social.leaderboardPage({ ...q, offset, limit: LEADERBOARD_PAGE_SIZE });
-    const items = rows.map((row, i) => rankedEntry(offset + i + 1, row));
-    const sharing = items.filter((e) => e.row.sharesLanguages).map((e) => e.row.user.id);
-    const languages = new Map<string, BoardLanguage[]>();
-    if (sharing.length > 0) {
-      for (const [id, byName] of await social.boardLanguages(sharing, q.range)) {
-        const list = Object.entries(byName).map(([name, totalSeconds]) => ({ name, totalSeconds }));
-        languages.set(id, list.sort((a, b) => b.totalSeconds - a.totalSeconds || (a.name < b.name ? -1 : 1)));
-      }
-    }
-    return { page, pages: Math.max(1, Math.ceil(total / LEADERBOARD_PAGE_SIZE)), total, items, languages };
-  });
+/** Languages of the listed users who share them, largest first. */
+async function languagesOf(social: SocialStore, items: RankedEntry[], range: BoardQuery["range"]): Promise<Map<string, BoardLanguage[]>> {
+  const sharing = items.filter((e) => e.row.sharesLanguages).map((e) => e.row.user.id);
+  const languages = new Map<string, BoardLanguage[]>();
+  if (sharing.length === 0) return languages;
+  for (const [id, byName] of await social.boardLanguages(sharing, range)) {
+    const list = Object.entries(byName).map(([name, totalSeconds]) => ({ name, totalSeconds }));
+    languages.set(id, list.sort((a, b) => b.totalSeconds - a.totalSeconds || (a.name < b.name ? -1 : 1)));
+  }
+  return languages;
 }
 
-/** The user's entry on a board (rank and figures), or null when they are not listed. */
-export function boardEntry(ports: Ports, q: BoardQuery, userId: string): Promise<RankedEntry | null> {
-  return cached(ports, q, `entry:${userId}`, async () => {
-    const found = await socialOf(ports).leaderboardEntry(q, userId);
-    return found ? rankedEntry(found.rank, found.row) : null;
-  });
+const pages = (total: number) => Math.max(1, Math.ceil(total / LEADERBOARD_PAGE_SIZE));
+
+/**
+ * Page `page` (1-based, 50 a page) of a board, and `viewerId`'s entry on it (null when they are
+ * not listed, or no viewer). The global board's pages and entries come from the isolate's cache
+ * (keyed by the board version); a board of ids (friends: a few hundred at most) is read whole
+ * from the store, once, for both.
+ */
+export async function boardView(ports: Ports, q: BoardQuery, page: number, viewerId: string | null): Promise<{ page: BoardPage; me: RankedEntry | null }> {
+  const social = socialOf(ports);
+  if (q.userIds) {
+    const { rows } = await social.leaderboardPage({ ...q, offset: 0, limit: Math.max(1, q.userIds.length) });
+    const all = rows.map((row, i) => rankedEntry(i + 1, row));
+    const items = all.slice((page - 1) * LEADERBOARD_PAGE_SIZE, page * LEADERBOARD_PAGE_SIZE);
+    const me = viewerId === null ? null : (all.find((e) => e.row.user.id === viewerId) ?? null);
+    return { page: { page, pages: pages(all.length), total: all.length, items, languages: await languagesOf(social, items, q.range) }, me };
+  }
+  const version = `${q.range}|${q.language ?? ""}|${await social.leaderboardVersion()}`;
+  const [view, me] = await Promise.all([
+    cachedBoard(ports, `page:${page}|${version}`, async (): Promise<BoardPage> => {
+      const offset = (page - 1) * LEADERBOARD_PAGE_SIZE;
+      const { total, rows } = await social.leaderboardPage({ ...q, offset, limit: LEADERBOARD_PAGE_SIZE });
+      const items = rows.map((row, i) => rankedEntry(offset + i + 1, row));
+      return { page, pages: pages(total), total, items, languages: await languagesOf(social, items, q.range) };
+    }),
+    viewerId === null
+      ? null
+      : cachedBoard(ports, `entry:${viewerId}|${version}`, async () => {
+          const found = await social.leaderboardEntry(q, viewerId);
+          return found ? rankedEntry(found.rank, found.row) : null;
+        }),
+  ]);
+  return { page: view, me };
 }

@@ -9,7 +9,7 @@ import type { AppEnv } from "../context.ts";
 import { errorResponses, jsonResponse, validated } from "../openapi-schemas.ts";
 import { apiKeyOf, hashKey } from "../auth.ts";
 import { leadersQuerySchema, leadersSchema } from "./social-schemas.ts";
-import { boardEntry, boardPage } from "./leaderboard-data.ts";
+import { boardView } from "./leaderboard-data.ts";
 import { LEADERBOARD_PAGE_SIZE } from "../../social/leaderboard.ts";
 import { resolveRange } from "../../time/ranges.ts";
 import { humanText, round2 } from "../../wakatime/v1/format.ts";
@@ -54,13 +54,11 @@ leadersRoutes.get(
     const q = c.req.valid("query");
     const { ports } = c.var;
     const language = q.language ?? null;
-    const board = { range: "last_7_days", language } as const;
-    const page = await boardPage(ports, board, q.page);
     const utc = resolveRange("last_7_days", ports.now(), "UTC")!;
     // An unknown or malformed key is ignored here: the board is public either way.
     const key = apiKeyOf(c.req.header("authorization"), c.req.query("api_key"));
     const caller = key ? await ports.accounts.findByKeyHash(await hashKey(key)) : null;
-    const mine = caller ? await boardEntry(ports, board, caller.user.id) : null;
+    const { page, me: mine } = await boardView(ports, { range: "last_7_days", language }, q.page, caller?.user.id ?? null);
     return c.json({
       data: page.items.map((e) => wakaLeader(e.rank, e.row.user, e.totalSeconds, e.dailyAverageSeconds, e.row.sharesLanguages ? (page.languages.get(e.row.user.id) ?? []) : [])),
       page: page.page,

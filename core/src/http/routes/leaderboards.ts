@@ -11,7 +11,7 @@ import { errorResponses, jsonResponse, validated } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { leaderboardQuerySchema, leaderboardSchema } from "./social-schemas.ts";
-import { boardEntry, boardPage, socialOf } from "./leaderboard-data.ts";
+import { boardView, socialOf } from "./leaderboard-data.ts";
 import { round2 } from "../../wakatime/v1/format.ts";
 
 export const leaderboardRoutes = new Hono<AppEnv>();
@@ -40,7 +40,7 @@ leaderboardRoutes.get(
       userIds = [me.id, ...lists.friends.map((f) => f.user.id)];
     }
     const board = { range: q.range, language, userIds };
-    const [page, mine] = await Promise.all([boardPage(c.var.ports, board, q.page), boardEntry(c.var.ports, board, me.id)]);
+    const { page, me: mine } = await boardView(c.var.ports, board, q.page, me.id);
     c.header("Cache-Control", "private, no-store");
     return c.json({
       range: q.range,

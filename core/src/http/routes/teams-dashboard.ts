@@ -13,7 +13,7 @@ import { errorResponses, jsonResponse, pathParameter, validated } from "../opena
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { membership } from "./teams.ts";
-import { socialOf } from "./leaderboard-data.ts";
+import { cachedBoard, socialOf } from "./leaderboard-data.ts";
 import { DEFAULT_LEADERBOARD_RANGE, LEADERBOARD_RANGES, MAX_PLAUSIBLE_SECONDS_PER_DAY, type LeaderboardRange } from "../../social/leaderboard.ts";
 import { projectCounts } from "../../social/teams.ts";
 import type { TeamMember } from "../../social/team-ports.ts";
@@ -128,8 +128,15 @@ teamDashboardRoutes.get(
  * A team board's rows, best first: each member's coding time in their chosen projects (a day
  * counts at most 18 h, `flagged` when over); members without time are left out.
  */
-export async function teamBoardRows(c: AppContext, members: TeamMember[], range: LeaderboardRange) {
-  return (await memberTimes(c, members, range))
+export function teamBoardRows(c: AppContext, members: TeamMember[], range: LeaderboardRange) {
+  // Cached like the global board's pages: the key holds everything but activity (members, their
+  // names and chosen projects), so a member leaving, joining or choosing shows at once.
+  const key = `team|${range}|${JSON.stringify(members.map((m) => [m.user.id, m.user.username, m.user.displayName, m.projects]))}`;
+  return cachedBoard(c.var.ports, key, async () => rankTeam(await memberTimes(c, members, range)));
+}
+
+function rankTeam(times: MemberTime[]) {
+  return times
     .map((t) => {
       const coding = [...t.byDay.values()].map((d) => d.coding);
       const total = coding.reduce((a, s) => a + Math.min(s, MAX_PLAUSIBLE_SECONDS_PER_DAY), 0);
