@@ -37,8 +37,8 @@ import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { startBenchRuntime } from "./lib/runtime.ts";
-import { generateTrace, toWire, type TraceUser } from "./lib/trace.ts";
-import { flushSegments } from "./lib/flush-sim.ts";
+import { generateTrace, type TraceUser } from "./lib/trace.ts";
+import { replayTrace } from "./lib/replay.ts";
 import { basicAuth, getJson, makeUsers, postJson, type BenchUser } from "./lib/wire.ts";
 import { round } from "./lib/stats.ts";
 import { machine } from "./lib/machine.ts";
@@ -49,7 +49,6 @@ const SEED = Number(process.env.BENCH_SEED ?? 7);
 const USERS = Number(process.env.BENCH_USERS ?? 20);
 const DAYS = Number(process.env.BENCH_DAYS ?? 30);
 const PARALLEL_USERS = 4;
-const MAX_BATCH = 1000;
 const TEN_YEARS = String(10 * 365 * 86_400);
 /** Leaderboard page size (core's routes). */
 const PAGE = 50;
@@ -128,30 +127,15 @@ async function patchSharing(a: BenchUser, change: Record<string, unknown>) {
 
 async function replay(users: TraceUser[], accounts: BenchUser[], totals: { heartbeats: number; sends: number; flushes: number; flushRows: number; requestRows: number; entriesWritten: number }) {
   const before: { rowsWritten: number } = await getJson(`${rt.url}/__bench/d1-writes`);
-  let next = 0;
-  async function worker() {
-    for (let i = next++; i < users.length; i = next++) {
-      const user = users[i]!;
-      const account = accounts[i]!;
-      const headers = { authorization: basicAuth(account.key), "user-agent": user.userAgent, "x-machine-name": user.machine };
-      for (const segment of flushSegments(user.heartbeats, policy)) {
-        for (let j = 0; j < segment.heartbeats.length; j += MAX_BATCH) {
-          const body = segment.heartbeats.slice(j, j + MAX_BATCH).map(toWire);
-          const res: { responses: [unknown, number][] } = await postJson(`${rt.url}/api/v1/users/current/heartbeats.bulk`, body, headers);
-          const created = res.responses.filter(([, status]) => status === 201).length;
-          if (created !== body.length) throw new Error(`${account.username}: ${created}/${body.length} heartbeats stored`);
-          totals.heartbeats += created;
-        }
-        // entriesWritten: board entries (the issue-16 flush); absent before it.
-        const flushed: { rowsWritten: number; entriesWritten?: number } = await postJson(`${rt.url}/__bench/flush/${account.id}`, {});
-        totals.entriesWritten += flushed.entriesWritten ?? 0;
-        totals.sends += segment.sends;
-        totals.flushes += 1;
-        totals.flushRows += flushed.rowsWritten;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: PARALLEL_USERS }, worker));
+  totals.heartbeats += await replayTrace(rt.url, users, accounts, policy, {
+    flushed(flushed, segment) {
+      totals.sends += segment.sends;
+      totals.flushes += 1;
+      totals.flushRows += flushed.rowsWritten;
+      // Board entries: the issue-16 flush; absent before it.
+      totals.entriesWritten += flushed.entriesWritten ?? 0;
+    },
+  }, PARALLEL_USERS);
   const after: { rowsWritten: number } = await getJson(`${rt.url}/__bench/d1-writes`);
   totals.requestRows += after.rowsWritten - before.rowsWritten;
 }
