@@ -15,17 +15,15 @@
  * Env: BENCH_SEED (default 7), BENCH_USERS (20), BENCH_DAYS (30), BENCH_SEND_EVERY (120 s),
  * BENCH_EVERY_SEND_USERS (2), BENCH_EVERY_SEND_DAYS (5). Last line of output: one JSON object with the figures.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { FlushPolicy } from "../core/src/sessions/flush-policy.ts";
 import { startBenchRuntime } from "./lib/runtime.ts";
-import { generateTrace, toWire, type TraceUser } from "./lib/trace.ts";
-import { flushSegments } from "./lib/flush-sim.ts";
+import { generateTrace, type TraceUser } from "./lib/trace.ts";
+import { replayTrace } from "./lib/replay.ts";
 import { basicAuth, getJson, makeUsers, postJson, type BenchUser } from "./lib/wire.ts";
 import { round } from "./lib/stats.ts";
 import { machine } from "./lib/machine.ts";
 import { report } from "./lib/report.ts";
+import { configuredPolicy } from "./lib/flush-policy.ts";
 import { isDeepStrictEqual } from "node:util";
 
 const SEED = Number(process.env.BENCH_SEED ?? 7);
@@ -35,7 +33,6 @@ const SEND_EVERY_SECONDS = Number(process.env.BENCH_SEND_EVERY ?? 120);
 const EVERY_SEND_USERS = Number(process.env.BENCH_EVERY_SEND_USERS ?? 2);
 const EVERY_SEND_DAYS = Number(process.env.BENCH_EVERY_SEND_DAYS ?? 5);
 const PARALLEL_USERS = 4;
-const MAX_BATCH = 1000;
 const TEN_YEARS = String(10 * 365 * 86_400);
 
 const configured = configuredPolicy();
@@ -118,35 +115,22 @@ async function replay(users: TraceUser[], accounts: BenchUser[], policy: FlushPo
   const before = await getJson(`${rt.url}/__bench/d1-writes`);
   const totals = { heartbeats: 0, sends: 0, flushes: 0, days: 0, entries: 0, rows: 0 };
   const naive = { heartbeats: 0, rowsWritten: 0 };
-  let next = 0;
-  async function worker() {
-    for (let i = next++; i < users.length; i = next++) {
-      const user = users[i]!;
-      const account = accounts[i]!;
-      const headers = { authorization: basicAuth(account.key), "user-agent": user.userAgent, "x-machine-name": user.machine };
-      for (const segment of flushSegments(user.heartbeats, policy)) {
-        for (let j = 0; j < segment.heartbeats.length; j += MAX_BATCH) {
-          const body = segment.heartbeats.slice(j, j + MAX_BATCH).map(toWire);
-          const res: { responses: [unknown, number][] } = await postJson(`${rt.url}/api/v1/users/current/heartbeats.bulk`, body, headers);
-          const created = res.responses.filter(([, status]) => status === 201).length;
-          if (created !== body.length) throw new Error(`${account.username}: ${created}/${body.length} heartbeats stored: ${JSON.stringify(res.responses.find(([, s]) => s !== 201))}`);
-          totals.heartbeats += created;
-          if (withNaive) {
-            const n: { heartbeats: number; rowsWritten: number } = await postJson(`${rt.url}/__bench/naive/${account.id}`, body, headers);
-            naive.heartbeats += n.heartbeats;
-            naive.rowsWritten += n.rowsWritten;
-          }
+  totals.heartbeats = await replayTrace(rt.url, users, accounts, policy, {
+    batch: withNaive
+      ? async (account, body, headers) => {
+          const n: { heartbeats: number; rowsWritten: number } = await postJson(`${rt.url}/__bench/naive/${account.id}`, body, headers);
+          naive.heartbeats += n.heartbeats;
+          naive.rowsWritten += n.rowsWritten;
         }
-        const flushed: { daysChanged: number; entriesWritten: number; rowsWritten: number } = await postJson(`${rt.url}/__bench/flush/${account.id}`, {});
-        totals.sends += segment.sends;
-        totals.flushes += 1;
-        totals.days += flushed.daysChanged;
-        totals.entries += flushed.entriesWritten;
-        totals.rows += flushed.rowsWritten;
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: PARALLEL_USERS }, worker));
+      : undefined,
+    flushed(flushed, segment) {
+      totals.sends += segment.sends;
+      totals.flushes += 1;
+      totals.days += flushed.daysChanged ?? 0;
+      totals.entries += flushed.entriesWritten ?? 0;
+      totals.rows += flushed.rowsWritten;
+    },
+  }, PARALLEL_USERS);
   const after = await getJson(`${rt.url}/__bench/d1-writes`);
   const requestPathRows = after.rowsWritten - before.rowsWritten;
   const result: PolicyResult = {
@@ -188,15 +172,4 @@ function countMidnightCrossings(user: TraceUser): number {
 
 function localDay(t: number, timeZone: string) {
   return new Date(t * 1000).toLocaleDateString("en-CA", { timeZone });
-}
-
-/** The flush policy wrangler.toml configures for the worker. */
-function configuredPolicy(): FlushPolicy {
-  const toml = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "wrangler.toml"), "utf8");
-  const read = (name: string) => {
-    const m = new RegExp(`^${name}\\s*=\\s*"?(\\d+)"?`, "m").exec(toml);
-    if (!m) throw new Error(`${name} not found in wrangler.toml`);
-    return Number(m[1]);
-  };
-  return { quietSeconds: read("FLUSH_QUIET_SECONDS"), maxDelaySeconds: read("FLUSH_MAX_DELAY_SECONDS") };
 }

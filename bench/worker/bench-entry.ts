@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { hashKey } from "@kodo/core/http";
 import app from "../../worker/src/index.ts";
 import { d1Accounts } from "../../worker/src/stores/accounts.ts";
-import { countingD1, type WriteCounter } from "./counting-d1.ts";
+import { countingD1, countingObjects, type ViewCounter, type WriteCounter } from "./counting-d1.ts";
 import { createNaiveTable, naiveIngest, naiveRead } from "./naive.ts";
 
 import { UserActivity as AppUserActivity } from "../../worker/src/activity/object.ts";
@@ -34,10 +34,28 @@ export class UserActivity extends AppUserActivity {
     this.ctx.storage.sql.exec("INSERT INTO bench_floor (time) VALUES (?)", time);
     return null;
   }
+
+  /**
+   * bench:scale: what this object stores. `databaseSize` is the runtime's own figure (what
+   * Cloudflare bills and the 10 GB per-object limit counts); rows per table of the object's
+   * SQLite (the id names its file, for a per-table byte breakdown from disk).
+   */
+  async benchStorage(): Promise<{ id: string; databaseSize: number; rows: Record<string, number> }> {
+    const sql = this.ctx.storage.sql;
+    const tables = sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+      .toArray()
+      .map((t) => t.name);
+    const rows: Record<string, number> = {};
+    for (const t of tables) rows[t] = sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${t.replaceAll('"', '""')}"`).one().n;
+    return { id: this.ctx.id.toString(), databaseSize: sql.databaseSize, rows };
+  }
 }
 
 /** D1 rows written by the app's own request path since the last reset (one isolate locally). */
 const requestPathWrites: WriteCounter = { rowsWritten: 0, statements: 0 };
+/** bench:scale: what one view costs (D1 statements, rows read and written, Durable Object calls). */
+const viewCost: ViewCounter = { statements: 0, rowsRead: 0, rowsWritten: 0, objectCalls: 0 };
 
 const bench = new Hono<{ Bindings: Env }>();
 
@@ -102,6 +120,29 @@ bench.post("/__bench/d1-writes/reset", (c) => {
   return c.json(requestPathWrites);
 });
 
+bench.get("/__bench/view-cost", (c) => c.json(viewCost));
+bench.post("/__bench/view-cost/reset", (c) => {
+  Object.assign(viewCost, { statements: 0, rowsRead: 0, rowsWritten: 0, objectCalls: 0 });
+  return c.json(viewCost);
+});
+
+/** bench:scale: the user's object's storage (size and rows per table). */
+bench.get("/__bench/object-storage/:userId", async (c) => {
+  const stub = c.env.USER_ACTIVITY.get(c.env.USER_ACTIVITY.idFromName(c.req.param("userId"))) as unknown as DurableObjectStub<UserActivity>;
+  return c.json(await stub.benchStorage());
+});
+
+/** bench:scale: D1's rows per table and its size as D1 reports it (`meta.size_after`). */
+bench.get("/__bench/d1-storage", async (c) => {
+  const listed = await c.env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'").all<{ name: string }>();
+  const rows: Record<string, number> = {};
+  for (const { name } of listed.results) {
+    const r = await c.env.DB.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).first<{ n: number }>();
+    rows[name] = r?.n ?? 0;
+  }
+  return c.json({ rows, sizeAfter: (listed.meta as { size_after?: number }).size_after ?? null });
+});
+
 bench.post("/__bench/naive/setup", async (c) => {
   await createNaiveTable(c.env.DB);
   return c.body(null, 204);
@@ -126,7 +167,10 @@ bench.get("/__bench/naive/:userId/:kind/:range", async (c) => {
 const countedEnvs = new WeakMap<Env, Env>();
 function countedEnv(env: Env): Env {
   let counted = countedEnvs.get(env);
-  if (!counted) countedEnvs.set(env, (counted = { ...env, DB: countingD1(env.DB, requestPathWrites) }));
+  if (!counted) {
+    counted = { ...env, DB: countingD1(countingD1(env.DB, requestPathWrites), viewCost), USER_ACTIVITY: countingObjects(env.USER_ACTIVITY, viewCost) };
+    countedEnvs.set(env, counted);
+  }
   return counted;
 }
 

@@ -18,21 +18,46 @@
  *   only the first request after expiry rebuilds.
  * - Friends boards (a few users) are summed per request from those users' days, as on D1.
  *
- * Privacy as on D1: a language board lists only users who share languages, and languagesOf
- * answers only for them.
+ * Privacy as on D1: a language board lists only users who share languages, and
+ * boardLanguages answers only for them.
+ *
+ * Issue 16 (partial step): the port now reads boards a page at a time (leaderboardPage,
+ * leaderboardEntry, boardLanguages). Here they are served from the same per-member sums,
+ * ranked in the Lambda, as before; per-user stored standings (core's boardStanding) in
+ * write-sharded GSIs, kept by a scheduled Lambda, replace this build next (docs/scale.md, "AWS").
  */
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { addDays, dayOf, type SharingSettings, type User } from "@kodo/core";
-import type { LeaderboardRow, SocialStore, ZoneRange } from "@kodo/core/social";
+import { addDays, dayOf, daysBetween, resolveRange, type SharingSettings, type User } from "@kodo/core";
+import { MAX_PLAUSIBLE_SECONDS_PER_DAY, type BoardQuery, type LeaderboardRange, type LeaderboardRow, type SocialStore } from "@kodo/core/social";
 import { queryAll, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
 import type { DynamoActivityStore } from "./activity.ts";
 import { boardKeys, clearBoardDirty, markBoardDirty, type BoardDayItem } from "./board-days.ts";
 import { getItem, profilesOf, socialKeys, type SocialTables } from "./social-table.ts";
 
-type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardTimeZones" | "leaderboardRows" | "languagesOf">;
+type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages">;
+
+/** The local days users of `timeZones` count for a range (each user's own days). */
+interface ZoneRange {
+  timeZones: string[];
+  start: string;
+  end: string;
+}
+
+/** The range of every zone, grouped by identical day spans (an unknown zone counts as UTC). */
+function zoneRanges(timeZones: readonly string[], range: LeaderboardRange, nowSeconds: number): ZoneRange[] {
+  const groups = new Map<string, ZoneRange>();
+  for (const zone of timeZones) {
+    const resolved = resolveRange(range, nowSeconds, zone) ?? resolveRange(range, nowSeconds, "UTC")!;
+    const key = `${resolved.start}|${resolved.end}`;
+    const group = groups.get(key);
+    if (group) group.timeZones.push(zone);
+    else groups.set(key, { timeZones: [zone], start: resolved.start, end: resolved.end });
+  }
+  return [...groups.values()];
+}
 
 /** A cached board is rebuilt after this long even if no member changed (new activity shows). */
 export const BOARD_TTL_SECONDS = 300;
@@ -230,36 +255,57 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
     memo.set(key, entry);
   }
 
-  function rowOf(s: MemberSums, language: string | null): LeaderboardRow {
+  function rowOf(s: MemberSums, language: string | null, days: Map<string, number>): LeaderboardRow {
     const [capped, flagged] = language === null ? s.coding : (s.langs[language] ?? [0, 0, 0]);
-    return { user: { id: s.id, username: s.username, displayName: s.displayName }, cappedSeconds: capped, flagged: flagged === 1, sharesLanguages: s.shares, timeZone: s.tz };
+    return { user: { id: s.id, username: s.username, displayName: s.displayName }, cappedSeconds: capped, flagged: flagged === 1, sharesLanguages: s.shares, days: days.get(s.tz) ?? 1 };
+  }
+
+  async function zonesOf(userIds?: string[]): Promise<string[]> {
+    if (userIds) return [...new Set([...(await profilesOf(doc, options.accountsTable, userIds)).values()].map((u) => u.timeZone))];
+    return [...new Set((await members()).map((m) => m.timeZone ?? "UTC"))];
+  }
+
+  /** The whole board, ranked: capped seconds descending, then username; users without time left out. */
+  async function ranked(q: BoardQuery): Promise<LeaderboardRow[]> {
+    const ranges = zoneRanges(await zonesOf(q.userIds), q.range, now());
+    if (ranges.length === 0) return [];
+    const days = new Map<string, number>();
+    for (const r of ranges) for (const z of r.timeZones) days.set(z, daysBetween(r.start, r.end) + 1);
+    let sums: MemberSums[];
+    if (q.userIds) {
+      const profiles = await profilesOf(doc, options.accountsTable, q.userIds);
+      const shares = await sharesLanguages([...profiles.keys()]);
+      sums = await sumsOf([...profiles.values()], shares, ranges, MAX_PLAUSIBLE_SECONDS_PER_DAY);
+    } else {
+      sums = await globalSums(ranges, MAX_PLAUSIBLE_SECONDS_PER_DAY);
+    }
+    // A board filtered by language lists only users who share languages.
+    if (q.language !== null) sums = sums.filter((s) => s.shares);
+    return sums
+      .map((s) => rowOf(s, q.language, days))
+      .filter((r) => r.cappedSeconds > 0)
+      .sort((a, b) => b.cappedSeconds - a.cappedSeconds || (a.user.username < b.user.username ? -1 : a.user.username > b.user.username ? 1 : 0));
   }
 
   return {
     leaderboardVersion: version,
 
-    async leaderboardTimeZones(userIds) {
-      if (userIds) return [...new Set([...(await profilesOf(doc, options.accountsTable, userIds)).values()].map((u) => u.timeZone))];
-      return [...new Set((await members()).map((m) => m.timeZone ?? "UTC"))];
+    async leaderboardPage(q) {
+      const rows = await ranked(q);
+      return { total: rows.length, rows: rows.slice(q.offset, q.offset + q.limit) };
     },
 
-    async leaderboardRows(query) {
-      let sums: MemberSums[];
-      if (query.userIds) {
-        const profiles = await profilesOf(doc, options.accountsTable, query.userIds);
-        const shares = await sharesLanguages([...profiles.keys()]);
-        sums = await sumsOf([...profiles.values()], shares, query.ranges, query.capSecondsPerDay);
-      } else {
-        sums = await globalSums(query.ranges, query.capSecondsPerDay);
-      }
-      // A board filtered by language lists only users who share languages.
-      if (query.language !== null) sums = sums.filter((s) => s.shares);
-      return sums.map((s) => rowOf(s, query.language));
+    async leaderboardEntry(q, userId) {
+      const rows = await ranked(q);
+      const i = rows.findIndex((r) => r.user.id === userId);
+      return i < 0 ? null : { rank: i + 1, row: rows[i]! };
     },
 
-    async languagesOf(userIds, ranges) {
+    async boardLanguages(userIds, range) {
       const out = new Map<string, Record<string, number>>();
       if (userIds.length === 0) return out;
+      // The global board's zones first (its cached sums then serve a page of it), then any other of these users'.
+      const ranges = zoneRanges([...new Set([...(await zonesOf()), ...(await zonesOf(userIds))])], range, now());
       const known = new Map<string, MemberSums>();
       // Sums of a global board over exactly these ranges (any cap: raw language time does not depend on it).
       const rangesKey = JSON.stringify(ranges);

@@ -1,0 +1,67 @@
+/**
+ * Keys of the stored board standings on DynamoDB (issue 16; access pattern in docs/scale.md,
+ * "AWS"). One GSI per leaderboard range: partition `<shard>#<language>` (write-sharded: a
+ * board language's entries spread over BOARD_SHARDS partitions by user), sort
+ * `<inverted milliseconds>#<username>`, so a Query ascending on one partition lists that
+ * shard's entries by time descending, then username ascending (D1's index order), and a page
+ * of the whole board is a merge of the shards' first items.
+ *
+ * This module is the keys and the merge only (pure); the items, GSIs and the scheduled
+ * drainer that writes them are not built yet.
+ */
+
+/** Partitions per board language and range (1,000 WCU each: 16,000 writes/s per language). */
+export const BOARD_SHARDS = 16;
+
+/** Largest capped sum a range can hold: 31 days x 18 h, in milliseconds (< 10^10). */
+const MAX_MS = 9_999_999_999;
+
+/** The user's shard (FNV-1a of the id): stable, so a user's entry stays in one partition. */
+export function shardOf(userId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) {
+    h ^= userId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % BOARD_SHARDS;
+}
+
+/** The GSI partition of a user's entry on the board of `language` (null: all coding time). */
+export function standingPartition(userId: string, language: string | null): string {
+  return `${String(shardOf(userId)).padStart(2, "0")}#${language ?? ""}`;
+}
+
+/** Every partition of one board language: a page reads each of them. */
+export function boardPartitions(language: string | null): string[] {
+  return Array.from({ length: BOARD_SHARDS }, (_, s) => `${String(s).padStart(2, "0")}#${language ?? ""}`);
+}
+
+/**
+ * The GSI sort key: more time first (inverted, zero-padded milliseconds), then username
+ * ascending. Usernames are lower-case ASCII (core's username rule), so DynamoDB's byte order
+ * is the code-unit order D1 uses.
+ */
+export function standingSortKey(seconds: number, username: string): string {
+  const ms = Math.min(MAX_MS, Math.max(0, Math.round(seconds * 1000)));
+  return `${String(MAX_MS - ms).padStart(10, "0")}#${username}`;
+}
+
+/**
+ * Items `offset .. offset + limit` of a board from its shards' first `offset + limit` items
+ * each (each list in sort-key order): a k-way merge by sort key.
+ */
+export function mergeShardPages<T extends { sk: string }>(shards: readonly (readonly T[])[], offset: number, limit: number): T[] {
+  const at = shards.map(() => 0);
+  const out: T[] = [];
+  for (let n = 0; n < offset + limit; n++) {
+    let best = -1;
+    for (let s = 0; s < shards.length; s++) {
+      const item = shards[s]![at[s]!];
+      if (item && (best < 0 || item.sk < shards[best]![at[best]!]!.sk)) best = s;
+    }
+    if (best < 0) break;
+    if (n >= offset) out.push(shards[best]![at[best]!]!);
+    at[best]! += 1;
+  }
+  return out;
+}
