@@ -50,6 +50,7 @@ describe("activity log migration 0001", () => {
       const applied = sql.exec<{ created_at: number }>("SELECT created_at FROM __drizzle_migrations ORDER BY created_at").toArray();
       sql.exec("DELETE FROM __drizzle_migrations WHERE created_at >= ?", applied[1]!.created_at);
       for (const table of tablesCreatedAfter0001()) sql.exec(`DROP TABLE IF EXISTS "${table}"`);
+      sql.exec("ALTER TABLE days DROP COLUMN summary"); // added by 0004 to a table of 0000's
       expect(sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'heartbeats'").one().sql).not.toMatch(/WITHOUT ROWID/);
 
       await migrate(drizzle(state.storage), migrations);
@@ -68,5 +69,36 @@ describe("activity log migration 0001", () => {
     expect(statuses).toEqual(beats.map(() => 202));
     expect(await stubFor(user.id).heartbeatCount()).toBe(40);
     expect(await getJson(`/api/v1/users/current/summaries?${range}`, user.key)).toEqual(before);
+  });
+});
+
+describe("activity migration 0004 (day summaries)", () => {
+  it("cuts the summary of every day computed before it, so reads answer as before", async () => {
+    const user = await aUser();
+    const now = Math.floor(Date.now() / 1000);
+    const beats = Array.from({ length: 30 }, (_, i) => wire(now - 2 * 86400 - 3000 + i * 200, { entity: `/src/g${i % 3}.ts`, branch: `b${i % 2}` }));
+    expect((await postBeats(user.key, beats)).status).toBe(201);
+    const start = new Date((now - 3 * 86400) * 1000).toISOString().slice(0, 10);
+    const end = new Date(now * 1000).toISOString().slice(0, 10);
+    const read = () => Promise.all([getJson(`/api/v1/users/current/summaries?start=${start}&end=${end}`, user.key), getJson(`/api/v1/users/current/durations?date=${start}`, user.key)]);
+    const before = await read();
+    expect(JSON.stringify(before[0])).toContain("TypeScript");
+
+    // The days as they were before 0004: no summary column, `data` only; forget that 0004 ran.
+    await runInDurableObject(stubFor(user.id), async (_instance, state) => {
+      const sql = state.storage.sql;
+      expect(sql.exec<{ n: number }>("SELECT count(*) AS n FROM days WHERE summary IS NOT NULL").one().n).toBeGreaterThan(0);
+      sql.exec("ALTER TABLE days DROP COLUMN summary");
+      const applied = sql.exec<{ created_at: number }>("SELECT created_at FROM __drizzle_migrations ORDER BY created_at").toArray();
+      sql.exec("DELETE FROM __drizzle_migrations WHERE created_at >= ?", applied[4]!.created_at);
+      await migrate(drizzle(state.storage), migrations);
+      const rows = sql.exec<{ data: string; summary: string | null }>("SELECT data, summary FROM days WHERE data IS NOT NULL").toArray();
+      for (const r of rows) {
+        const { sessions, ...rest } = JSON.parse(r.data) as { sessions: unknown[] };
+        if (sessions.length === 0) expect(r.summary).toBeNull();
+        else expect(JSON.parse(r.summary!)).toEqual(rest);
+      }
+    });
+    expect(await read()).toEqual(before);
   });
 });

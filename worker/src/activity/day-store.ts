@@ -17,6 +17,7 @@ interface DayRow {
   day: string;
   stale: number;
   data: string | null;
+  summary: string | null;
   version: number;
   flushed_version: number;
   [key: string]: SqlStorageValue;
@@ -61,11 +62,13 @@ export class DayStore {
     if (row?.data === json) {
       if (row.stale) this.sql.exec("UPDATE days SET stale = 0 WHERE day = ?", day);
     } else {
+      const summary = activity.sessions.length > 0 ? JSON.stringify({ ...activity, sessions: undefined }) : null;
       this.sql.exec(
-        `INSERT INTO days (day, stale, data, version) VALUES (?, 0, ?, 1)
-         ON CONFLICT (day) DO UPDATE SET stale = 0, data = excluded.data, version = days.version + 1`,
+        `INSERT INTO days (day, stale, data, summary, version) VALUES (?, 0, ?, ?, 1)
+         ON CONFLICT (day) DO UPDATE SET stale = 0, data = excluded.data, summary = excluded.summary, version = days.version + 1`,
         day,
         json,
+        summary,
       );
     }
     return activity;
@@ -79,8 +82,9 @@ export class DayStore {
 
   /**
    * Every day in the range with activity: the reads' source (issue 16: D1 holds no days).
-   * Sessions, the bulk of a day, are cut out in SQLite unless asked for, and branch totals
-   * too when `branches` is false, so long ranges parse only totals.
+   * Sessions, the bulk of a day, are read only when asked for (a day keeps a summary without
+   * them, migration 0004), and branch totals too when `branches` is false, so long ranges
+   * parse only totals.
    */
   between(start: string, end: string, settings: MergeSettings, options: DaysOptions = {}): DayActivity[] {
     return this.betweenJson(start, end, settings, options).map(parseDay);
@@ -89,13 +93,12 @@ export class DayStore {
   /** `between` as the stored JSON text of each day: text crosses an RPC far cheaper than objects. */
   betweenJson(start: string, end: string, settings: MergeSettings, options: DaysOptions = {}): string[] {
     this.computeStaleBetween(start, end, settings);
-    const cut = options.sessions ? "data" : options.branches === false ? "json_remove(data, '$.sessions', '$.totals.branch')" : "json_remove(data, '$.sessions')";
+    // A day with sessions has a summary (data without them); a day without has neither to read.
+    const query = options.sessions
+      ? "SELECT data FROM days WHERE day >= ? AND day <= ? AND summary IS NOT NULL ORDER BY day"
+      : `SELECT ${options.branches === false ? "json_remove(summary, '$.totals.branch')" : "summary"} AS data FROM days WHERE day >= ? AND day <= ? AND summary IS NOT NULL ORDER BY day`;
     return this.sql
-      .exec<{ data: string }>(
-        `SELECT ${cut} AS data FROM days WHERE day >= ? AND day <= ? AND data IS NOT NULL AND json_array_length(data, '$.sessions') > 0 ORDER BY day`,
-        start,
-        end,
-      )
+      .exec<{ data: string }>(query, start, end)
       .toArray()
       .map((r) => r.data);
   }

@@ -46,6 +46,11 @@ export const days = sqliteTable("days", {
   stale: integer("stale", { mode: "boolean" }).notNull(),
   /** JSON DayActivity, or null before the first computation. */
   data: text("data"),
+  /**
+   * `data` without its sessions, null when the day has none: what every read but the session
+   * views takes, so a year of days parses a year of totals, not a year of sessions.
+   */
+  summary: text("summary"),
   version: integer("version").notNull().default(0),
   flushedVersion: integer("flushed_version").notNull().default(0),
 });
