@@ -35,6 +35,7 @@ import { queryAll, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
 import type { DynamoActivityStore } from "./activity.ts";
 import { boardKeys, clearBoardDirty, markBoardDirty, type BoardDayItem } from "./board-days.ts";
+import { syncStandingSharing } from "./standings.ts";
 import { getItem, profilesOf, socialKeys, type SocialTables } from "./social-table.ts";
 
 type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages">;
@@ -113,7 +114,10 @@ export async function bumpBoardVersion(doc: Doc, table: string): Promise<void> {
  * sharing or profile change; `touched`: they were or are a member, so the version moves.
  */
 export async function syncBoardMember(doc: Doc, tables: SocialTables, userId: string, sharing: SharingSettings, touched: boolean): Promise<void> {
-  const profile = sharing.leaderboards ? (await profilesOf(doc, tables.accountsTable, [userId])).get(userId) : undefined;
+  const user = (await profilesOf(doc, tables.accountsTable, [userId])).get(userId) ?? null;
+  // The stored standings take the change before this returns (privacy holds in the GSIs at once).
+  await syncStandingSharing(doc, tables.socialTable, userId, sharing, user);
+  const profile = sharing.leaderboards ? user : undefined;
   if (profile) {
     const member: MemberItem = { userId, username: profile.username, displayName: profile.displayName, timeZone: profile.timeZone, languages: sharing.languages };
     await doc.send(new PutCommand({ TableName: tables.socialTable, Item: { ...socialKeys.boardMember(userId), ...member } }));
