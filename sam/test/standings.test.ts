@@ -81,12 +81,21 @@ describe("standings drainer (dynalite)", () => {
     expect(all.gl7sk).toBe(standingSortKey(3600, user.username));
     expect(items.find((i) => i.language === zig)!.gl7pk).toBe(standingPartition(user.id, zig));
     expect([await count("last_7_days", null), await count("last_7_days", zig)]).toEqual([global0 + 1, zig0 + 1]);
+    // The sparse index (template.yaml's StandingsL7, created on dynalite from the template) lists them.
+    const listedOn = async (language: string) =>
+      (
+        await dynamo.doc.send(
+          new QueryCommand({ TableName: SOCIAL_TABLE, IndexName: "StandingsL7", KeyConditionExpression: "gl7pk = :pk", ExpressionAttributeValues: { ":pk": standingPartition(user.id, language) } }),
+        )
+      ).Items?.map((i) => i.username as string) ?? [];
+    expect(await listedOn(zig)).toEqual([user.username]);
 
     // Hiding languages takes the user off language boards only, before the call returns.
     await ports.social!.updateSharing(user.id, { languages: false });
     items = await standings(user.id);
     expect(items.find((i) => i.language === "")!.gl7pk).toBeDefined();
     expect(items.find((i) => i.language === zig)!.gl7pk).toBeUndefined();
+    expect(await listedOn(zig)).toEqual([]);
     expect([await count("last_7_days", null), await count("last_7_days", zig)]).toEqual([global0 + 1, zig0]);
 
     // Leaving leaderboards takes them off every board.
