@@ -49,6 +49,12 @@ export interface LocalRunnerOptions {
   /** Where the local sign-in secret is kept (made on first run). */
   secretFile?: string;
   log?: boolean;
+  /**
+   * How often the board standings drainer runs (template.yaml's StandingsDrainFunction, every
+   * minute on AWS): the bundled function, called in this process. Default 60 000 ms
+   * (KODO_DRAIN_EVERY_MS overrides); 0: never (tests that drain themselves).
+   */
+  drainEveryMs?: number;
 }
 
 export interface LocalRunner {
@@ -117,6 +123,20 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   const bundle = await bundleHandler(buildDir, template);
   const handler = await importHandler<LambdaHandler>(bundle);
   const servers: LocalApi[] = [];
+  const drainEvery = options.drainEveryMs ?? (Number(process.env.KODO_DRAIN_EVERY_MS) || 60_000);
+  let drainTimer: NodeJS.Timeout | null = null;
+  if (drainEvery > 0) {
+    const drain = await importHandler<() => Promise<unknown>>(await bundleHandler(path.join(buildDir, "standings-drain"), template, "StandingsDrainFunction"));
+    let running = false;
+    drainTimer = setInterval(() => {
+      if (running) return; // EventBridge may overlap runs; one at a time here is enough
+      running = true;
+      drain()
+        .catch((err: unknown) => console.error("standings drain failed", err))
+        .finally(() => (running = false));
+    }, drainEvery);
+    drainTimer.unref();
+  }
   try {
     const api = await serveLambda(handler, { port, log: options.log ?? false });
     servers.push(api);
@@ -128,6 +148,7 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
       servers.push(await serveLambda(edge(handler, site), { port: sitePort, log: options.log ?? false }));
     }
   } catch (err) {
+    if (drainTimer) clearInterval(drainTimer);
     await Promise.all(servers.map((s) => s.close()));
     await dynamo?.close();
     throw err;
@@ -139,6 +160,7 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
     env,
     devKey,
     close: async () => {
+      if (drainTimer) clearInterval(drainTimer);
       await Promise.all(servers.map((s) => s.close()));
       await dynamo?.close();
     },

@@ -13,7 +13,7 @@ import { dynamoActivity } from "../src/dynamo/activity.ts";
 import { drainStandings, standingItemKeys, type StandingDeps, type StandingItem } from "../src/dynamo/standings.ts";
 import { getItem } from "../src/dynamo/social-table.ts";
 import { standingPartition, standingSortKey } from "../src/dynamo/standing-keys.ts";
-import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, allItems, createUser, localDynamo } from "./helpers.ts";
+import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, allItems, createUser, localDynamo, startRunner } from "./helpers.ts";
 
 let dynamo: Awaited<ReturnType<typeof localDynamo>>;
 let ports: Ports;
@@ -149,4 +149,26 @@ describe("standings drainer (dynalite)", () => {
     const left = (await allItems(dynamo.endpoint)).filter(({ item }) => JSON.stringify(item).includes(user.id));
     expect(left.filter(({ table }) => table === SOCIAL_TABLE).map(({ item }) => `${String(item.pk)} / ${String(item.sk)}`).filter((k) => !k.startsWith("U#") && !k.startsWith("BOARD"))).toEqual([]);
   });
+
+  it("sam:local runs the bundled drain function on an interval: a heartbeat sent over HTTP becomes a standing", async () => {
+    const runner = await startRunner(dynamo.endpoint, { KODO_DRAIN_EVERY_MS: "250" });
+    try {
+      const { key, user } = await createUser(dynamo.doc);
+      const from = Math.floor(Date.now() / 1000) - 3600;
+      const res = await fetch(`${runner.url}/api/v1/users/current/heartbeats.bulk`, {
+        method: "POST",
+        headers: { authorization: `Basic ${btoa(key)}`, "content-type": "application/json" },
+        body: JSON.stringify(aRun(from, 11, 60).map((h) => ({ ...h, language: "Go" }))),
+      });
+      expect(res.status).toBeLessThan(300);
+      let items: StandingItem[] = [];
+      for (let i = 0; i < 100 && items.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        items = await standings(user.id);
+      }
+      expect(items.find((i) => i.language === "")?.sl7).toBe(600);
+    } finally {
+      await runner.stop();
+    }
+  }, 60_000);
 });

@@ -16,8 +16,8 @@ export interface Bundle {
 }
 
 /** esbuild options equivalent to what SAM's esbuild builder derives from the BuildProperties. */
-export function esbuildOptions(template: Template, outdir: string): BuildOptions {
-  const [, fn] = apiFunction(template);
+export function esbuildOptions(template: Template, outdir: string, functionName = "ApiFunction"): BuildOptions {
+  const [, fn] = apiFunction(template, functionName);
   const props = ((fn.Metadata?.BuildProperties ?? {}) as Record<string, unknown>);
   const pairs = (value: unknown) =>
     Object.fromEntries(((value as string[] | undefined) ?? []).map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
@@ -38,10 +38,10 @@ export function esbuildOptions(template: Template, outdir: string): BuildOptions
   };
 }
 
-export async function bundleHandler(outdir = path.join(SAM_DIR, ".build", "api"), template = loadTemplate()): Promise<Bundle> {
-  const options = esbuildOptions(template, outdir);
+export async function bundleHandler(outdir = path.join(SAM_DIR, ".build", "api"), template = loadTemplate(), functionName = "ApiFunction"): Promise<Bundle> {
+  const options = esbuildOptions(template, outdir, functionName);
   await build(options);
-  const [, fn] = apiFunction(template);
+  const [, fn] = apiFunction(template, functionName);
   const handler = String(fn.Properties?.Handler ?? "handler.handler");
   const dot = handler.lastIndexOf(".");
   const ext = options.outExtension?.[".js"] ?? ".js";
