@@ -274,7 +274,7 @@ export interface DrainResult {
  * mark whose `refreshAt` passed). A mark is removed only if nothing marked the user again since
  * it was read. The scheduled function calls this; tests call it before reading boards.
  */
-export async function drainStandings(deps: StandingDeps, options: { only?: string[] } = {}): Promise<DrainResult> {
+export async function drainStandings(deps: StandingDeps, options: { only?: string[]; dirtyOnly?: boolean } = {}): Promise<DrainResult> {
   const { doc, socialTable: table } = deps;
   const now = (deps.now ?? (() => Date.now() / 1000))();
   const result: DrainResult = { refreshed: 0, conflicts: 0 };
@@ -304,7 +304,7 @@ export async function drainStandings(deps: StandingDeps, options: { only?: strin
         });
     });
   }
-  if (options.only) return result;
+  if (options.only || options.dirtyOnly) return result;
 
   const nowHour = Math.floor(now / 3600);
   const cursor = (await getItem<{ hour: number }>(doc, table, standingItemKeys.dueCursor))?.hour ?? nowHour - 48;
