@@ -6,13 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ports, User } from "@kodo/core";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { aRun } from "../../core/src/testing/builders.ts";
 import { portsFromEnv } from "../src/ports.ts";
 import { dynamoActivity } from "../src/dynamo/activity.ts";
 import { drainStandings, standingItemKeys, type StandingDeps, type StandingItem } from "../src/dynamo/standings.ts";
 import { getItem } from "../src/dynamo/social-table.ts";
 import { standingPartition, standingSortKey } from "../src/dynamo/standing-keys.ts";
+import { markEveryUserDirty } from "../tools/backfill-standings.ts";
 import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, allItems, createUser, localDynamo, startRunner } from "./helpers.ts";
 
 let dynamo: Awaited<ReturnType<typeof localDynamo>>;
@@ -171,4 +172,16 @@ describe("standings drainer (dynalite)", () => {
       await runner.stop();
     }
   }, 60_000);
+
+  it("the upgrade backfill marks every existing user, and the drainer then fills their standings", async () => {
+    clock = Date.now() / 1000;
+    const user = await userWith([{ daysAgo: 3, count: 16, language: "Go" }]);
+    // As before the upgrade: days exist, no standings mark.
+    await dynamo.doc.send(new DeleteCommand({ TableName: SOCIAL_TABLE, Key: standingItemKeys.dirty(user.id) }));
+    await drainStandings(deps);
+    expect(await standings(user.id)).toEqual([]);
+    expect(await markEveryUserDirty(dynamo.doc, ACCOUNTS_TABLE, SOCIAL_TABLE)).toBeGreaterThanOrEqual(1);
+    await drainStandings(deps);
+    expect((await standings(user.id)).find((i) => i.language === "Go")?.sl7).toBe(900);
+  });
 });
