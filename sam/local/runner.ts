@@ -51,6 +51,12 @@ export interface LocalRunnerOptions {
   /** Seconds between runs of the relay's drain (AWS: template.yaml RelayDrainSchedule); default 5. */
   relayDrainSeconds?: number;
   log?: boolean;
+  /**
+   * How often the board standings drainer runs (template.yaml's StandingsDrainFunction, every
+   * minute on AWS): the bundled function, called in this process. Default 60 000 ms
+   * (KODO_DRAIN_EVERY_MS overrides); 0: never (tests that drain themselves).
+   */
+  drainEveryMs?: number;
 }
 
 export interface LocalRunner {
@@ -122,10 +128,17 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
   const handler = await importHandler<LambdaHandler>(bundle);
   const servers: LocalApi[] = [];
   let relay: LocalSchedule | null = null;
+  let standings: LocalSchedule | null = null;
+  const drainEvery = options.drainEveryMs ?? (Number(process.env.KODO_DRAIN_EVERY_MS) || 60_000);
   try {
     // The relay's drain, on EventBridge's schedule on AWS, runs here on an interval.
     const drain = await importHandler<ScheduledHandler>(await bundleHandler(path.join(buildDir, "relay-drain"), template, "RelayDrainFunction"));
     relay = runOnInterval(drain, (options.relayDrainSeconds ?? 5) * 1000);
+    // The board standings' drain (StandingsDrainFunction, every minute on AWS).
+    if (drainEvery > 0) {
+      const drainStandings = await importHandler<ScheduledHandler>(await bundleHandler(path.join(buildDir, "standings-drain"), template, "StandingsDrainFunction"));
+      standings = runOnInterval(drainStandings, drainEvery);
+    }
     const api = await serveLambda(handler, { port, log: options.log ?? false });
     servers.push(api);
     if (sitePort !== null) {
@@ -136,7 +149,7 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
       servers.push(await serveLambda(edge(handler, site), { port: sitePort, log: options.log ?? false }));
     }
   } catch (err) {
-    await relay?.stop();
+    await Promise.all([relay?.stop(), standings?.stop()]);
     await Promise.all(servers.map((s) => s.close()));
     await dynamo?.close();
     throw err;
@@ -148,7 +161,7 @@ export async function startLocalRunner(options: LocalRunnerOptions = {}): Promis
     env,
     devKey,
     close: async () => {
-      await relay?.stop();
+      await Promise.all([relay?.stop(), standings?.stop()]);
       await Promise.all(servers.map((s) => s.close()));
       await dynamo?.close();
     },

@@ -47,10 +47,14 @@ describe("template.yaml", () => {
     const policies = props(loadTemplate(), "ApiFunction").Policies as any[];
     const statements = policies.flatMap((p) => (p["Fn::If"] ? [p["Fn::If"][1]] : [p])).flatMap((p) => p.Statement);
     expect(policies.find((p) => p["Fn::If"])["Fn::If"]).toEqual(["SendsEmail", expect.anything(), { Ref: "AWS::NoValue" }]);
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(3);
     const dynamo = statements.find((s) => s.Sid === "KodoTablesItemAccess");
     const ses = statements.find((s) => s.Sid === "KodoSignInMail");
-    for (const s of [dynamo, ses]) expect(s.Effect).toBe("Allow");
+    // Board pages Query the standings GSIs (an index has its own ARN): Query only, those indexes only.
+    const boards = statements.find((s) => s.Sid === "KodoBoardIndexQuery");
+    expect(boards.Action).toEqual(["dynamodb:Query"]);
+    expect(boards.Resource).toEqual([{ "Fn::Sub": "${SocialTable.Arn}/index/Standings*" }]);
+    for (const s of [dynamo, ses, boards]) expect(s.Effect).toBe("Allow");
     expect(dynamo.Resource).toEqual([{ "Fn::GetAtt": ["AccountsTable", "Arn"] }, { "Fn::GetAtt": ["ActivityTable", "Arn"] }, { "Fn::GetAtt": ["SocialTable", "Arn"] }]);
     expect(ses.Resource).toEqual({ "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailIdentity}" });
     // Every `new XCommand(` in the Lambda's source, as IAM action names.

@@ -38,7 +38,7 @@ export function esbuildOptions(template: Template, outdir: string, functionName 
   };
 }
 
-/** Bundles one esbuild-built function of the template (the API by default; RelayDrainFunction). */
+/** Bundles one esbuild-built function of the template (the API by default; the drains). */
 export async function bundleHandler(outdir = path.join(SAM_DIR, ".build", "api"), template = loadTemplate(), functionName = "ApiFunction"): Promise<Bundle> {
   const options = esbuildOptions(template, outdir, functionName);
   await build(options);

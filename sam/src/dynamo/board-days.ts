@@ -15,6 +15,7 @@ import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { DayActivity } from "@kodo/core";
 import { batchWrite, isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { activityKeys } from "./keys.ts";
+import { deleteStandings, markStandingDirty } from "./standings.ts";
 
 export const boardKeys = {
   day: (day: string, userId: string) => ({ pk: `BD#${day}`, sk: userId }),
@@ -56,6 +57,8 @@ export async function writeBoardDay(doc: Doc, table: string, userId: string, act
 /** Marks the user's board days possibly stale (after their days were marked stale). */
 export async function markBoardDirty(doc: Doc, table: string, userId: string): Promise<void> {
   await doc.send(new PutCommand({ TableName: table, Item: { ...boardKeys.dirty(userId), userId, at: Date.now() } }));
+  // The stored standings' own mark (standings.ts), drained by the scheduled drainer.
+  await markStandingDirty(doc, table, userId);
 }
 
 /** Clears the mark if nothing marked the user again since `at`. */
@@ -78,4 +81,5 @@ export async function deleteBoardDays(doc: Doc, activityTable: string, boardTabl
     ConsistentRead: true,
   });
   await batchWrite(doc, boardTable, [...days.map((d) => ({ delete: boardKeys.day(d.day, userId) })), { delete: boardKeys.dirty(userId) }]);
+  await deleteStandings(doc, boardTable, userId);
 }

@@ -21,10 +21,9 @@
  * Privacy as on D1: a language board lists only users who share languages, and
  * boardLanguages answers only for them.
  *
- * Issue 16 (partial step): the port now reads boards a page at a time (leaderboardPage,
- * leaderboardEntry, boardLanguages). Here they are served from the same per-member sums,
- * ranked in the Lambda, as before; per-user stored standings (core's boardStanding) in
- * write-sharded GSIs, kept by a scheduled Lambda, replace this build next (docs/scale.md, "AWS").
+ * Issue 16: pages and ranks (leaderboardPage, leaderboardEntry) are read from the stored
+ * standings (standings.ts, standing-reads.ts); boardLanguages still uses the build above,
+ * which also serves as the standings' test oracle (wholeBoard) until it is dropped.
  */
 import { createHash } from "node:crypto";
 import { gunzipSync, gzipSync } from "node:zlib";
@@ -35,6 +34,8 @@ import { queryAll, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
 import type { DynamoActivityStore } from "./activity.ts";
 import { boardKeys, clearBoardDirty, markBoardDirty, type BoardDayItem } from "./board-days.ts";
+import { drainStandings, syncStandingSharing } from "./standings.ts";
+import { standingReads } from "./standing-reads.ts";
 import { getItem, profilesOf, socialKeys, type SocialTables } from "./social-table.ts";
 
 type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages">;
@@ -113,7 +114,10 @@ export async function bumpBoardVersion(doc: Doc, table: string): Promise<void> {
  * sharing or profile change; `touched`: they were or are a member, so the version moves.
  */
 export async function syncBoardMember(doc: Doc, tables: SocialTables, userId: string, sharing: SharingSettings, touched: boolean): Promise<void> {
-  const profile = sharing.leaderboards ? (await profilesOf(doc, tables.accountsTable, [userId])).get(userId) : undefined;
+  const user = (await profilesOf(doc, tables.accountsTable, [userId])).get(userId) ?? null;
+  // The stored standings take the change before this returns (privacy holds in the GSIs at once).
+  await syncStandingSharing(doc, tables.socialTable, userId, sharing, user);
+  const profile = sharing.leaderboards ? user : undefined;
   if (profile) {
     const member: MemberItem = { userId, username: profile.username, displayName: profile.displayName, timeZone: profile.timeZone, languages: sharing.languages };
     await doc.send(new PutCommand({ TableName: tables.socialTable, Item: { ...socialKeys.boardMember(userId), ...member } }));
@@ -125,9 +129,11 @@ export async function syncBoardMember(doc: Doc, tables: SocialTables, userId: st
   if (touched) await bumpBoardVersion(doc, tables.socialTable);
 }
 
-export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
+export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads & { wholeBoard(q: BoardQuery): Promise<LeaderboardRow[]> } {
   const table = options.socialTable;
   const now = options.now ?? (() => Date.now() / 1000);
+  const standings = standingReads(doc, table);
+  const standingDeps = { doc, accountsTable: options.accountsTable, socialTable: table, activity: options.activity, now };
   /** This container's last board per cache key (saves the GetItem and the gunzip). */
   const memo = new Map<string, MemoEntry>();
 
@@ -290,15 +296,22 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
   return {
     leaderboardVersion: version,
 
+    /**
+     * The issue-14 whole-board build, ranked (pages and ranks no longer read it): the oracle
+     * test/standing-reads.test.ts holds the standings' boards to, until the BD# build goes.
+     */
+    wholeBoard: ranked,
+
+    // Issue 16: pages and ranks from the stored standings (standing-reads.ts). Marks ingest left
+    // since the scheduled drainer's last run are drained first, so new time shows at once.
     async leaderboardPage(q) {
-      const rows = await ranked(q);
-      return { total: rows.length, rows: rows.slice(q.offset, q.offset + q.limit) };
+      await drainStandings(standingDeps, { dirtyOnly: true });
+      return standings.page(q);
     },
 
     async leaderboardEntry(q, userId) {
-      const rows = await ranked(q);
-      const i = rows.findIndex((r) => r.user.id === userId);
-      return i < 0 ? null : { rank: i + 1, row: rows[i]! };
+      await drainStandings(standingDeps, { dirtyOnly: true });
+      return standings.entry(q, userId);
     },
 
     async boardLanguages(userIds, range) {

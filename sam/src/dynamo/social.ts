@@ -68,7 +68,7 @@ export interface DynamoSocialOptions extends SocialTables {
 
 export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStore {
   const { accountsTable, socialTable: table } = options;
-  const board = dynamoBoard(doc, options);
+  const { wholeBoard: _oracle, ...board } = dynamoBoard(doc, options);
 
   async function sharingItem(userId: string): Promise<SharingItem | null> {
     return getItem<SharingItem>(doc, table, socialKeys.sharing(userId));
