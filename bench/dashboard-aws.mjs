@@ -124,7 +124,7 @@ const scratch = await mkdtemp(path.join(os.tmpdir(), "kodo-bench-dash-aws-"));
 const stops = [];
 try {
   console.error("starting npm start's stack (wrangler dev x2) and sam:local...");
-  const cf = await startKodo({ apiPort: await freePort(), sitePort: await freePort(), persistTo: path.join(scratch, "cf"), vars: { BETTER_AUTH_SECRET: SECRET, KODO_LOCAL_OUTBOX: "1" } });
+  const cf = await startKodo({ persistTo: path.join(scratch, "cf"), vars: { BETTER_AUTH_SECRET: SECRET, KODO_LOCAL_OUTBOX: "1" } });
   stops.push(() => cf.stop());
   const aws = await startSamLocal(scratch);
   stops.push(() => aws.stop());

@@ -242,9 +242,23 @@ export async function ensureSiteBuilt({ log = false, target = "cloudflare" } = {
  * `vars` go to the API worker; BETTER_AUTH_URL defaults to the site's URL. `siteHost`: the
  * name the site is reached by (it listens on 127.0.0.1); "localhost" for WebAuthn, which refuses
  * an IP address as the relying party's id.
+ * Without ports (tests, benchmarks) it picks free ones, and picks again when one was taken
+ * meanwhile: the site's port is chosen before the API worker starts, whose workerd opens
+ * listening sockets of its own and may take it first (seen once in CI).
  */
-export async function startKodo({ apiPort, sitePort, persistTo, vars = {}, log = false, migrate = true, build = true, siteHost = "127.0.0.1" }) {
+export async function startKodo({ apiPort = /** @type {number | undefined} */ (undefined), sitePort = /** @type {number | undefined} */ (undefined), persistTo, vars = {}, log = false, migrate = true, build = true, siteHost = "127.0.0.1" }) {
   if (build) await ensureSiteBuilt({ log });
+  const pick = apiPort === undefined && sitePort === undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKodoOn(pick ? await freePort() : apiPort, pick ? await freePort() : sitePort, { persistTo, vars, log, migrate: migrate && attempt === 1, siteHost });
+    } catch (err) {
+      if (!pick || attempt >= 3 || !String(err?.message).includes("Address already in use")) throw err;
+    }
+  }
+}
+
+async function startKodoOn(apiPort, sitePort, { persistTo, vars, log, migrate, siteHost }) {
   const env = { WRANGLER_REGISTRY_PATH: path.join(persistTo, "dev-registry") };
   const siteUrl = `http://${siteHost}:${sitePort}`;
   const api = await startWorker({ port: apiPort, persistTo, vars: { BETTER_AUTH_URL: siteUrl, ...vars }, log, migrate, env });

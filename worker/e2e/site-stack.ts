@@ -146,7 +146,7 @@ export async function startStack(vars: Record<string, string> = {}, target: Targ
 
 /** `npm start`'s stack: the worker and the site as two `wrangler dev` processes. */
 async function startCloudflare(persistTo: string, vars: Record<string, string>, siteHost: string): Promise<Platform> {
-  const kodo = await startKodo({ apiPort: await freePort(), sitePort: await freePort(), persistTo, vars, siteHost });
+  const kodo = await startKodo({ persistTo, vars, siteHost });
   return {
     siteUrl: kodo.site.url,
     apiUrl: kodo.api.url,
