@@ -6,6 +6,7 @@ export * from "./sessions/merge.ts";
 export * from "./sessions/rollup.ts";
 export * from "./sessions/filter.ts";
 export * from "./sessions/rezone.ts";
+export * from "./sessions/project-days.ts";
 export * from "./heartbeat/index.ts";
 export { toWireHeartbeat } from "./wakatime/v1/heartbeat.ts";
 export { durationText, humanText } from "./wakatime/v1/format.ts";

@@ -13,6 +13,7 @@ import type { TeamStore } from "./social/team-ports.ts";
 import type { Outbound } from "./net/safe-fetch.ts";
 import type { ExternalDurationStore } from "./external/external-durations.ts";
 import type { RelayStore } from "./relay/relay.ts";
+import type { CountedProjects, ProjectDay } from "./sessions/project-days.ts";
 
 export interface User {
   id: string;
@@ -24,6 +25,9 @@ export interface User {
   /** ISO timestamp. */
   createdAt: string;
 }
+
+/** What an activity read needs of a user: whose days, and the settings their days are derived with. */
+export type ActivityOwner = Pick<User, "id" | "timeZone" | "keystrokeTimeoutMinutes">;
 
 export type KeyScope = "full" | "read";
 
@@ -79,6 +83,14 @@ export interface ActivityStore {
    * long ranges cheap.
    */
   days(user: User, start: string, end: string, options?: DaysOptions): Promise<DayActivity[]>;
+  /**
+   * Per local day of `start`..`end`, the time of the sessions of `projects` (every category,
+   * and coding alone) in whole milliseconds, equal to core's `projectDaysOf` over the days'
+   * sessions; days without counted time omitted. Stores answer it from a compact
+   * per-day-per-project record kept beside each day (sessions/project-days.ts), never from the
+   * sessions: it is what a team board reads for each member (issue 16).
+   */
+  projectDays(user: ActivityOwner, start: string, end: string, projects: CountedProjects): Promise<ProjectDay[]>;
   /**
    * One page of the raw heartbeats of a local day, in (time, id) order, from `page.after`
    * (keyset: no OFFSET scan), bounded by count and bytes (heartbeat/paging.ts).

@@ -8,6 +8,7 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { beforeEach, describe, expect, it } from "vitest";
 import migrations from "../drizzle/activity/migrations.js";
+import { projectDaysOf, type DayActivity } from "@kodo/core";
 import { aUser, freshStorage, getJson, postBeats, stubFor, wire } from "./helpers.ts";
 
 beforeEach(freshStorage);
@@ -89,6 +90,7 @@ describe("activity migration 0004 (day summaries)", () => {
       const sql = state.storage.sql;
       expect(sql.exec<{ n: number }>("SELECT count(*) AS n FROM days WHERE summary IS NOT NULL").one().n).toBeGreaterThan(0);
       sql.exec("ALTER TABLE days DROP COLUMN summary");
+      sql.exec("DROP TABLE day_projects"); // 0005's, re-created when it re-runs
       const applied = sql.exec<{ created_at: number }>("SELECT created_at FROM __drizzle_migrations ORDER BY created_at").toArray();
       sql.exec("DELETE FROM __drizzle_migrations WHERE created_at >= ?", applied[4]!.created_at);
       await migrate(drizzle(state.storage), migrations);
@@ -100,5 +102,46 @@ describe("activity migration 0004 (day summaries)", () => {
       }
     });
     expect(await read()).toEqual(before);
+  });
+});
+
+describe("activity migration 0005 (day projects)", () => {
+  it("backfills every day's per-project record from its sessions, as the day store writes it", async () => {
+    const user = await aUser({ timeZone: "Asia/Tokyo" });
+    const now = Math.floor(Date.now() / 1000);
+    // Blocks of six beats 4.5 h apart over four days: three projects and none, coding and debugging.
+    const beats = Array.from({ length: 120 }, (_, i) => {
+      const block = Math.floor(i / 6);
+      return wire(now - 4 * 86400 + block * 16200 + (i % 6) * 125, { project: ["kodo", "web", null, "docs"][block % 4], category: block % 3 === 0 ? "debugging" : "coding", entity: `/src/h${i % 3}.ts` });
+    });
+    expect((await postBeats(user.key, beats)).status).toBe(201);
+    const settings = { timeZone: "Asia/Tokyo", keystrokeTimeoutMinutes: 15 };
+    const stub = stubFor(user.id);
+    const start = new Date((now - 6 * 86400) * 1000).toISOString().slice(0, 10);
+    const end = new Date((now + 86400) * 1000).toISOString().slice(0, 10);
+    const written = (await stub.daysBetween(user.id, settings, start, end, { sessions: true })).map((t) => JSON.parse(t) as DayActivity);
+    expect(written.length).toBeGreaterThan(2);
+    const choices = ["all", ["kodo"], ["web", "docs"], ["nope"]] as const;
+    const recorded = await Promise.all(choices.map((p) => stub.projectDays(user.id, settings, start, end, p === "all" ? p : [...p])));
+    choices.forEach((p, i) => expect(recorded[i]).toEqual(projectDaysOf(written, p)));
+    expect(recorded[0]!.some((d) => d.codingMs < d.allMs)).toBe(true);
+
+    // An object as the schema before 0005 left it: no day_projects; forget that 0005 ran.
+    await runInDurableObject(stub, async (_instance, state) => {
+      const sql = state.storage.sql;
+      const before = sql.exec("SELECT * FROM day_projects ORDER BY day, project").toArray();
+      expect(before.length).toBeGreaterThan(written.length);
+      sql.exec("DROP TABLE day_projects");
+      const applied = sql.exec<{ created_at: number }>("SELECT created_at FROM __drizzle_migrations ORDER BY created_at").toArray();
+      expect(applied).toHaveLength(6);
+      sql.exec("DELETE FROM __drizzle_migrations WHERE created_at >= ?", applied[5]!.created_at);
+
+      await migrate(drizzle(state.storage), migrations);
+
+      expect(sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'day_projects'").one().sql).toMatch(/WITHOUT ROWID/);
+      expect(sql.exec("SELECT * FROM day_projects ORDER BY day, project").toArray()).toEqual(before);
+    });
+    // Reads after the upgrade answer as before it.
+    for (const [i, p] of choices.entries()) expect(await stub.projectDays(user.id, settings, start, end, p === "all" ? p : [...p])).toEqual(recorded[i]);
   });
 });

@@ -21,6 +21,7 @@ import { addDays, dayOf, startOfDay } from "../time/zone.ts";
 import { emptyTotals, roundMs, UNKNOWN } from "../sessions/rollup.ts";
 import { DIMENSIONS, type DayActivity, type DimensionTotals, type Session } from "../types.ts";
 import type { ActivityStore, User } from "../ports.ts";
+import { addProjectDays, projectDaysOf } from "../sessions/project-days.ts";
 
 export interface ExternalDuration {
   /** Digest of (provider, externalId). */
@@ -48,7 +49,7 @@ export interface ExternalDurationStore {
   /** Stores each (replacing one with the same id); outcomes in input order. Refuses past MAX_EXTERNAL_PER_USER with null. */
   put(user: User, items: ExternalDuration[]): Promise<ExternalWriteOutcome[] | null>;
   /** The durations overlapping [from, to) (epoch seconds), by start time. */
-  between(user: User, from: number, to: number): Promise<ExternalDuration[]>;
+  between(user: Pick<User, "id">, from: number, to: number): Promise<ExternalDuration[]>;
   /** Deletes one; false when the user has none with this id. */
   delete(user: User, id: string): Promise<boolean>;
 }
@@ -196,6 +197,19 @@ export function withExternalDurations(activity: ActivityStore, external: Externa
         external.between(user, startOfDay(start, user.timeZone), startOfDay(addDays(end, 1), user.timeZone)),
       ]);
       return addExternalTime(days, durations, user.timeZone, start, end, options.sessions === true);
+    },
+    async projectDays(user, start, end, projects) {
+      const [days, durations] = await Promise.all([
+        activity.projectDays(user, start, end, projects),
+        external.between(user, startOfDay(start, user.timeZone), startOfDay(addDays(end, 1), user.timeZone)),
+      ]);
+      // The durations' sessions, split at local midnights as every read of days counts them.
+      const byDay = new Map<string, Session[]>();
+      for (const s of durations.flatMap((d) => externalSessions(d, user.timeZone))) {
+        if (s.day < start || s.day > end) continue;
+        byDay.set(s.day, [...(byDay.get(s.day) ?? []), s]);
+      }
+      return addProjectDays(days, projectDaysOf([...byDay].map(([day, sessions]) => ({ day, sessions })), projects));
     },
   };
 }

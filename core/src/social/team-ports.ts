@@ -1,5 +1,6 @@
 /** The teams port (issue 9); optional on `Ports` (absent -> the team routes answer 501). D1: worker/src/stores/social-teams.ts. */
 import type { SocialUser } from "./ports.ts";
+import type { MergeSettings } from "../types.ts";
 import type { TeamProjects, TeamRole } from "./teams.ts";
 
 export interface TeamSummary {
@@ -11,6 +12,12 @@ export interface TeamSummary {
 
 export interface TeamMember {
   user: SocialUser;
+  /**
+   * The member's time zone and keystroke timeout, read with the member list: a team board
+   * counts each member's own local days, and their activity owner derives days with these
+   * (no look-up per member). Never shown to other members.
+   */
+  settings: MergeSettings;
   role: TeamRole;
   projects: TeamProjects;
   /** ISO timestamp. */

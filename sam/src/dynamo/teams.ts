@@ -161,7 +161,7 @@ export function dynamoTeams(doc: Doc, tables: SocialTables): TeamStore {
       for (const m of items) {
         const p = profiles.get(m.userId);
         if (!p) continue;
-        out.push({ user: { id: p.id, username: p.username, displayName: p.displayName }, role: roleOf(m.role), projects: projectsOf(m.projects), joinedAt: m.joinedAt });
+        out.push({ user: { id: p.id, username: p.username, displayName: p.displayName }, settings: { timeZone: p.timeZone, keystrokeTimeoutMinutes: p.keystrokeTimeoutMinutes }, role: roleOf(m.role), projects: projectsOf(m.projects), joinedAt: m.joinedAt });
       }
       const rank = (m: TeamMember) => (m.role === "owner" ? 0 : 1);
       return out.sort((a, b) => rank(a) - rank(b) || (a.joinedAt < b.joinedAt ? -1 : a.joinedAt > b.joinedAt ? 1 : a.user.username < b.user.username ? -1 : 1));

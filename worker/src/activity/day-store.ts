@@ -1,4 +1,18 @@
-import { addDays, dayOf, eachDay, mergeWindow, rollUpDay, sessionsForDay, startOfDay, type DayActivity, type DaysOptions, type MergeSettings } from "@kodo/core";
+import {
+  addDays,
+  dayOf,
+  eachDay,
+  mergeWindow,
+  projectTimes,
+  rollUpDay,
+  sessionsForDay,
+  startOfDay,
+  type CountedProjects,
+  type DayActivity,
+  type DaysOptions,
+  type MergeSettings,
+  type ProjectDay,
+} from "@kodo/core";
 import { mergeInputsBetween } from "./log.ts";
 import type { Meta } from "./meta.ts";
 
@@ -70,8 +84,35 @@ export class DayStore {
         json,
         summary,
       );
+      this.writeProjects(activity);
     }
     return activity;
+  }
+
+  /** The day's per-project record (schema.ts `day_projects`), replaced with the day's roll-up. */
+  private writeProjects(activity: DayActivity): void {
+    this.sql.exec("DELETE FROM day_projects WHERE day = ?", activity.day);
+    for (const t of projectTimes(activity.sessions)) {
+      this.sql.exec("INSERT INTO day_projects (day, project, coding_ms, all_ms) VALUES (?, ?, ?, ?)", activity.day, t.project ?? "", t.codingMs, t.allMs);
+    }
+  }
+
+  /**
+   * Per day of the range, the time of `projects` (ActivityStore.projectDays), summed in SQL over
+   * `day_projects` after computing stale days: no day's JSON is read. '' (no project) counts
+   * only under "all", as core's countsProject says.
+   */
+  projectDays(start: string, end: string, settings: MergeSettings, projects: CountedProjects): ProjectDay[] {
+    this.computeStaleBetween(start, end, settings);
+    const filter = projects === "all" ? "" : "AND project IN (SELECT value FROM json_each(?)) AND project <> ''";
+    const params: SqlStorageValue[] = projects === "all" ? [start, end] : [start, end, JSON.stringify(projects)];
+    return this.sql
+      .exec<{ day: string; coding: number; total: number }>(
+        `SELECT day, sum(coding_ms) AS coding, sum(all_ms) AS total FROM day_projects WHERE day >= ? AND day <= ? ${filter} GROUP BY day ORDER BY day`,
+        ...params,
+      )
+      .toArray()
+      .map((r) => ({ day: r.day, codingMs: r.coding, allMs: r.total }));
   }
 
   private computeStaleBetween(start: string, end: string, settings: MergeSettings): void {

@@ -27,6 +27,8 @@ import {
   pageLimit,
   type ExternalDuration,
   type ExternalWriteOutcome,
+  type CountedProjects,
+  type ProjectDay,
 } from "@kodo/core";
 import migrations from "../../drizzle/activity/migrations.js";
 import { heartbeatCountBetween, heartbeatPageBetween, heartbeatsAfter, insertHeartbeats } from "./log.ts";
@@ -140,6 +142,13 @@ export class UserActivity extends DurableObject<Env> {
     this.meta.bind(userId);
     this.applySettings(settings);
     return this.dayStore.betweenJson(start, end, settings, options);
+  }
+
+  /** Per day of `start..end`, the time of `projects` (ActivityStore.projectDays; a team board's read). */
+  async projectDays(userId: string, settings: MergeSettings, start: string, end: string, projects: CountedProjects): Promise<ProjectDay[]> {
+    this.meta.bind(userId);
+    this.applySettings(settings);
+    return this.dayStore.projectDays(start, end, settings, projects);
   }
 
   /** A page of one local day's heartbeats (see core heartbeat/paging.ts for the bounds). */

@@ -55,6 +55,24 @@ export const days = sqliteTable("days", {
   flushedVersion: integer("flushed_version").notNull().default(0),
 });
 
+/**
+ * Each day's time per project (core sessions/project-days.ts), in whole milliseconds: every
+ * category and coding alone; `project` is '' for sessions without one (a project name is never
+ * empty). Rewritten with its day whenever the day's roll-up changes (day-store.ts), so a team
+ * board sums a few rows per day in SQL instead of parsing the day's sessions (issue 16).
+ * WITHOUT ROWID (hand-edited migration 0005): the key is the row.
+ */
+export const dayProjects = sqliteTable(
+  "day_projects",
+  {
+    day: text("day").notNull(),
+    project: text("project").notNull(),
+    codingMs: integer("coding_ms").notNull(),
+    allMs: integer("all_ms").notNull(),
+  },
+  (t) => [primaryKey({ name: "day_projects_pk", columns: [t.day, t.project] })],
+);
+
 /** Projects, user agents and machines seen, for the `projects`/`user_agents`/`machine_names` routes. */
 export const seen = sqliteTable(
   "seen",

@@ -9,7 +9,7 @@ import { parseDay } from "../activity/day-store.ts";
  * D1 gets only each user's board entries, written by the object's flush).
  */
 export function cloudflareActivity(env: Pick<Env, "USER_ACTIVITY">): ActivityStore {
-  const stub = (user: User) => userActivityStub(env.USER_ACTIVITY, user.id);
+  const stub = (user: Pick<User, "id">) => userActivityStub(env.USER_ACTIVITY, user.id);
   return {
     async ingest(user, heartbeats) {
       try {
@@ -21,6 +21,7 @@ export function cloudflareActivity(env: Pick<Env, "USER_ACTIVITY">): ActivitySto
       }
     },
     days: async (user, start, end, options = {}) => (await stub(user).daysBetween(user.id, mergeSettingsOf(user), start, end, options)).map(parseDay),
+    projectDays: (user, start, end, projects) => stub(user).projectDays(user.id, mergeSettingsOf(user), start, end, projects === "all" ? "all" : [...projects]),
     heartbeatsOn: (user, day, page) => stub(user).heartbeatsOn(mergeSettingsOf(user), day, page),
     seen: (user, kind) => stub(user).seenValues(kind),
     firstDay: (user) => stub(user).firstDay(mergeSettingsOf(user)),

@@ -58,14 +58,15 @@ export function d1Teams(db: D1Database): TeamStore {
     async members(teamId) {
       const { results } = await db
         .prepare(
-          `SELECT u.id, u.username, u.display_name, m.role, m.projects, m.joined_at
-             FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = ?
+          `SELECT u.id, u.username, u.display_name, s.time_zone, s.keystroke_timeout_minutes, m.role, m.projects, m.joined_at
+             FROM team_members m JOIN users u ON u.id = m.user_id LEFT JOIN user_settings s ON s.user_id = u.id WHERE m.team_id = ?
             ORDER BY m.role = 'owner' DESC, m.joined_at, u.username`,
         )
         .bind(teamId)
-        .all<{ id: string; username: string; display_name: string | null; role: string; projects: string | null; joined_at: string }>();
+        .all<{ id: string; username: string; display_name: string | null; time_zone: string | null; keystroke_timeout_minutes: number | null; role: string; projects: string | null; joined_at: string }>();
       return results.map((r) => ({
         user: { id: r.id, username: r.username, displayName: r.display_name },
+        settings: { timeZone: r.time_zone ?? "UTC", keystrokeTimeoutMinutes: r.keystroke_timeout_minutes ?? 15 }, // user_settings' defaults
         role: roleOf(r.role),
         projects: projectsOf(r.projects),
         joinedAt: r.joined_at,

@@ -1,9 +1,14 @@
 /**
  * A team's dashboard and private leaderboard, members only. Each member counts only the
  * sessions of the projects they chose for this team (none until they choose), over their own
- * local days of the range, recomputed from sessions so the totals are exact. The dashboard
- * counts every category (like the personal dashboard); the leaderboard counts coding only, with
- * the same 18 h/day cap and flag as the public boards.
+ * local days of the range. The dashboard counts every category (like the personal dashboard);
+ * the leaderboard counts coding only, with the same 18 h/day cap and flag as the public boards.
+ *
+ * The board (issue 16) reads each member's per-day time in their chosen projects from the
+ * compact record their activity owner keeps (ActivityStore.projectDays: a few numbers per day,
+ * never sessions), with zones from the member list (no look-up per member). The dashboard is
+ * not a board: a member opens it for one team, uncached, and it shows languages per chosen
+ * project, which only sessions hold, so it still reads each member's sessions; exact either way.
  */
 import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
@@ -124,24 +129,47 @@ teamDashboardRoutes.get(
   },
 );
 
+/** A member's coding time per local day of the range (chosen projects only), and the range's length. */
+interface MemberCoding {
+  member: TeamMember;
+  days: number;
+  codingMs: number[];
+}
+
+/** Each member's coding per day in their chosen projects, from the activity owner's per-day project record. */
+function memberCoding(c: AppContext, members: TeamMember[], range: LeaderboardRange): Promise<MemberCoding[]> {
+  const now = c.var.ports.now();
+  return Promise.all(
+    members.map(async (member): Promise<MemberCoding> => {
+      if (member.projects === null) return { member, days: 1, codingMs: [] }; // nothing chosen: nothing counts, nothing read
+      const r = resolveRange(range, now, member.settings.timeZone)!;
+      const owner = { id: member.user.id, ...member.settings };
+      const days = await c.var.ports.activity.projectDays(owner, r.start, r.end, member.projects);
+      return { member, days: daysBetween(r.start, r.end) + 1, codingMs: days.map((d) => d.codingMs) };
+    }),
+  );
+}
+
 /**
  * A team board's rows, best first: each member's coding time in their chosen projects (a day
  * counts at most 18 h, `flagged` when over); members without time are left out.
  */
 export function teamBoardRows(c: AppContext, members: TeamMember[], range: LeaderboardRange) {
   // Cached like the global board's pages: the key holds everything but activity (members, their
-  // names and chosen projects), so a member leaving, joining or choosing shows at once.
-  const key = `team|${range}|${JSON.stringify(members.map((m) => [m.user.id, m.user.username, m.user.displayName, m.projects]))}`;
-  return cachedBoard(c.var.ports, key, async () => rankTeam(await memberTimes(c, members, range)));
+  // names, zones and chosen projects), so a member leaving, joining or choosing shows at once.
+  const key = `team|${range}|${JSON.stringify(members.map((m) => [m.user.id, m.user.username, m.user.displayName, m.settings.timeZone, m.projects]))}`;
+  return cachedBoard(c.var.ports, key, async () => rankTeam(await memberCoding(c, members, range)));
 }
 
-function rankTeam(times: MemberTime[]) {
+/** Ranks members by capped coding time (exact: whole milliseconds per day). */
+export function rankTeam(times: MemberCoding[]) {
+  const capMs = MAX_PLAUSIBLE_SECONDS_PER_DAY * 1000;
   return times
-    .map((t) => {
-      const coding = [...t.byDay.values()].map((d) => d.coding);
-      const total = coding.reduce((a, s) => a + Math.min(s, MAX_PLAUSIBLE_SECONDS_PER_DAY), 0);
-      return { t, total, flagged: coding.some((s) => s > MAX_PLAUSIBLE_SECONDS_PER_DAY) };
-    })
+    .map((t) => ({
+      t,
+      total: t.codingMs.reduce((a, ms) => a + Math.min(ms, capMs), 0) / 1000,
+      flagged: t.codingMs.some((ms) => ms > capMs),
+    }))
     .filter((r) => r.total > 0)
     .sort((a, b) => b.total - a.total || (a.t.member.user.username < b.t.member.user.username ? -1 : 1));
 }
