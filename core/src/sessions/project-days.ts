@@ -52,14 +52,14 @@ export function countsProject(projects: CountedProjects, project: string | null)
 /**
  * The counted projects' time per day, from days read with their sessions: the reference the
  * stores' compact records must equal, and what a store without such a record answers.
- * Days without counted time are left out.
+ * Days without counted time (none, or only zero-length sessions) are left out.
  */
 export function projectDaysOf(days: readonly Pick<DayActivity, "day" | "sessions">[], projects: CountedProjects): ProjectDay[] {
   const out: ProjectDay[] = [];
   for (const day of days) {
     const counted = projectTimes(day.sessions).filter((t) => countsProject(projects, t.project));
-    if (counted.length === 0) continue;
-    out.push({ day: day.day, codingMs: counted.reduce((a, t) => a + t.codingMs, 0), allMs: counted.reduce((a, t) => a + t.allMs, 0) });
+    const allMs = counted.reduce((a, t) => a + t.allMs, 0);
+    if (allMs > 0) out.push({ day: day.day, codingMs: counted.reduce((a, t) => a + t.codingMs, 0), allMs });
   }
   return out.sort((a, b) => (a.day < b.day ? -1 : 1));
 }

@@ -27,6 +27,7 @@ import { mapLimit } from "./pool.ts";
 import { noteSeen, readSeen } from "./seen.ts";
 import { markBoardDirty, writeBoardDay } from "./board-days.ts";
 import { enqueueRelay, readRelay } from "./relay.ts";
+import { readProjectDays } from "./project-days.ts";
 
 export interface DynamoActivityOptions extends DayStoreOptions {
   table: string;
@@ -123,6 +124,8 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Dynamo
     ingest,
 
     days: (user, start, end, daysOptions) => readDays(user, start, end, daysOptions?.sessions === true),
+
+    projectDays: (user, start, end, projects) => readProjectDays(ctx, user.id, mergeSettingsOf(user), start, end, projects),
 
     async refreshBoardDays(user, start, end) {
       const board = options.boardTable;

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from "node:zlib";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { rollUpDay, type DayActivity, type Session } from "@kodo/core";
+import { projectTimes, rollUpDay, type DayActivity, type ProjectTime, type Session } from "@kodo/core";
 import { batchWrite, isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { activityKeys } from "./keys.ts";
 import { DAY_INLINE_MAX_BYTES, DAY_PART_BYTES, WRITE_CONCURRENCY } from "./limits.ts";
@@ -33,6 +33,8 @@ export interface DayItem {
   /** Otherwise the number of part items, and the id of the write that made them. */
   parts?: number;
   partsId?: string;
+  /** The day's time per project (project-days.ts): what a team board reads instead of the sessions. */
+  proj?: string;
 }
 
 export interface DayStoreOptions {
@@ -139,6 +141,10 @@ export async function writeDay(
     set.push("totals = :totals");
     values[":totals"] = gzipSync(Buffer.from(JSON.stringify([activity.totalSeconds, activity.totals]), "utf8"));
   }
+  if (!unchanged || previous?.proj === undefined) {
+    set.push("proj = :proj");
+    values[":proj"] = encodeProjectTimes(projectTimes(activity.sessions));
+  }
   const remove: string[] = [];
   if (blob && !partsId) {
     set.push("#data = :data");
@@ -174,6 +180,11 @@ export async function writeDay(
     await deleteParts(doc, table, userId, activity.day, previous.partsId, previous.parts).catch(() => undefined);
   }
   return true;
+}
+
+/** A day item's `proj` (project-days.ts): [project, codingMs, allMs] per project. */
+export function encodeProjectTimes(times: readonly ProjectTime[]): string {
+  return JSON.stringify(times.map((t) => [t.project, t.codingMs, t.allMs]));
 }
 
 function isStoredWith(item: DayItem, settingsKey: string): boolean {

@@ -108,7 +108,7 @@ export class DayStore {
     const params: SqlStorageValue[] = projects === "all" ? [start, end] : [start, end, JSON.stringify(projects)];
     return this.sql
       .exec<{ day: string; coding: number; total: number }>(
-        `SELECT day, sum(coding_ms) AS coding, sum(all_ms) AS total FROM day_projects WHERE day >= ? AND day <= ? ${filter} GROUP BY day ORDER BY day`,
+        `SELECT day, sum(coding_ms) AS coding, sum(all_ms) AS total FROM day_projects WHERE day >= ? AND day <= ? ${filter} GROUP BY day HAVING sum(all_ms) > 0 ORDER BY day`,
         ...params,
       )
       .toArray()
