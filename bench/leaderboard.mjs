@@ -7,7 +7,8 @@
  * it: three `board_entries` rows (all coding time, TypeScript, Python) with hashed
  * pseudo-random seconds per range (one user in seven without time in the last 7 days, a few flagged). The
  * caller has 150 friends among them, and a team of 20 members who post real heartbeats (a
- * team board counts each member's chosen projects, so it reads their Durable Objects).
+ * team board counts each member's chosen projects, so a cold one asks each member's Durable
+ * Object for its per-day project record: `day_projects`, summed in SQL, no sessions read).
  *
  * Measured sequentially (one request at a time, latency not throughput), on workerd directly
  * (bench/lib/runtime.ts), for each board kind:
@@ -17,7 +18,7 @@
  * - cached: the same request again.
  * Global (`/api/kodo/leaderboards?page=3`), language (`language=Python&range=last_30_days`),
  * friends (`scope=friends`: never cached, read from D1 every time), team (WakaTime's private
- * leaderboard, `/api/v1/users/current/leaderboards/{team}`: never cached, each member's object),
+ * leaderboard, `/api/v1/users/current/leaderboards/{team}`: cold, each member's object),
  * and `/api/v1/leaders` cached.
  * Env: BENCH_USERS (100000), BENCH_COLD (15 samples), BENCH_CACHED (100).
  * Writes bench/results/leaderboard.json; the last line of output is the same JSON.
