@@ -1,6 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { BATCH_WRITE_MAX } from "./limits.ts";
+import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { BATCH_GET_MAX, BATCH_WRITE_MAX } from "./limits.ts";
 import { chunk } from "./pool.ts";
 
 export type Doc = DynamoDBDocumentClient;
@@ -31,15 +31,46 @@ export function isConditionFailure(err: unknown): boolean {
   return err instanceof Error && err.name === "ConditionalCheckFailedException";
 }
 
-/** Every item of a Query, following pagination (a page is at most 1 MB). */
-export async function queryAll<T = Record<string, unknown>>(doc: Doc, input: QueryCommandInput): Promise<T[]> {
-  const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
+/**
+ * The pages of a Query, following `LastEvaluatedKey` (a page is at most 1 MB, or `Limit`
+ * items): the one paging loop every reader shares. Stop early by leaving the loop.
+ */
+export async function* queryPages<T = Record<string, unknown>>(doc: Doc, input: QueryCommandInput): AsyncGenerator<{ items: T[]; count: number }> {
+  let startKey: Record<string, unknown> | undefined = input.ExclusiveStartKey;
   do {
     const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) items.push(item as T);
+    yield { items: (page.Items ?? []) as T[], count: page.Count ?? 0 };
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+}
+
+/** Every item of a Query, following pagination. */
+export async function queryAll<T = Record<string, unknown>>(doc: Doc, input: QueryCommandInput): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of queryPages<T>(doc, input)) items.push(...page.items);
+  return items;
+}
+
+/** How many items a Query matches (`Select: COUNT`), following pagination. */
+export async function queryCount(doc: Doc, input: QueryCommandInput): Promise<number> {
+  let n = 0;
+  for await (const page of queryPages(doc, { ...input, Select: "COUNT" })) n += page.count;
+  return n;
+}
+
+/** The items of these keys that exist (any order), in BatchGetItem calls of 100, retrying what DynamoDB leaves unprocessed. */
+export async function batchGetAll<T = Record<string, unknown>>(doc: Doc, table: string, keys: readonly Record<string, unknown>[], read: { ConsistentRead?: boolean; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } = {}): Promise<T[]> {
+  const items: T[] = [];
+  for (const group of chunk(keys, BATCH_GET_MAX)) {
+    let pending: Record<string, unknown>[] = group;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 10) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt) * Math.random());
+      const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...read } } }));
+      items.push(...((res.Responses?.[table] ?? []) as T[]));
+      pending = res.UnprocessedKeys?.[table]?.Keys ?? [];
+    }
+  }
   return items;
 }
 

@@ -6,8 +6,13 @@
  * shard's entries by time descending, then username ascending (D1's index order), and a page
  * of the whole board is a merge of the shards' first items.
  *
- * This module is the keys and the merge only (pure); the items, GSIs and the scheduled
- * drainer that writes them are not built yet.
+ * A user's rank is bounded by a histogram per board (`BHIST#<range>#<language>` /
+ * `<bucket>`: entries per 15 minutes of capped time, kept by the drainer): the entries of
+ * higher buckets are a sum over at most RANK_BUCKETS small items, and only the caller's own
+ * bucket is counted on the GSI (keys between the bucket's top and the caller's).
+ *
+ * This module is the keys, the buckets and the merge only (pure); standings.ts writes the
+ * items, standing-reads.ts reads them.
  */
 
 /** Partitions per board language and range (1,000 WCU each: 16,000 writes/s per language). */
@@ -15,6 +20,35 @@ export const BOARD_SHARDS = 16;
 
 /** Largest capped sum a range can hold: 31 days x 18 h, in milliseconds (< 10^10). */
 const MAX_MS = 9_999_999_999;
+
+/** Capped milliseconds as the sort key holds them. */
+function storedMs(seconds: number): number {
+  return Math.min(MAX_MS, Math.max(0, Math.round(seconds * 1000)));
+}
+
+/** Width of a rank bucket: 15 minutes of capped time. */
+export const RANK_BUCKET_MS = 900_000;
+/** Buckets a board can have (31 days x 18 h / 15 min = 2,232, plus the clamp's top). */
+export const RANK_BUCKETS = Math.floor(MAX_MS / RANK_BUCKET_MS) + 1;
+
+/** The rank bucket of an entry with `seconds` (from the same rounding as its sort key). */
+export function rankBucket(seconds: number): number {
+  return Math.floor(storedMs(seconds) / RANK_BUCKET_MS);
+}
+
+/** The histogram item's sort key of a bucket: zero-padded, so sort order is bucket order. */
+export function bucketKey(bucket: number): string {
+  return String(bucket).padStart(5, "0");
+}
+
+/**
+ * The smallest GSI sort key an entry of `bucket` can have (its most seconds, the bucket's
+ * top): entries of the bucket ranked before a key `sk` of it are those in `[bucketTopKey, sk)`.
+ */
+export function bucketTopKey(bucket: number): string {
+  const topMs = Math.min(MAX_MS, (bucket + 1) * RANK_BUCKET_MS - 1);
+  return String(MAX_MS - topMs).padStart(10, "0");
+}
 
 /** The user's shard (FNV-1a of the id): stable, so a user's entry stays in one partition. */
 export function shardOf(userId: string): number {
@@ -42,8 +76,7 @@ export function boardPartitions(language: string | null): string[] {
  * is the code-unit order D1 uses.
  */
 export function standingSortKey(seconds: number, username: string): string {
-  const ms = Math.min(MAX_MS, Math.max(0, Math.round(seconds * 1000)));
-  return `${String(MAX_MS - ms).padStart(10, "0")}#${username}`;
+  return `${String(MAX_MS - storedMs(seconds)).padStart(10, "0")}#${username}`;
 }
 
 /**

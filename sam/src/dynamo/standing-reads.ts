@@ -1,17 +1,18 @@
 /**
- * Board reads from the stored standings (issue 16; standings.ts writes them): a page of a
- * global or language board is one Query per shard of the range's sparse GSI and a merge
- * (standing-keys.ts), its total the `BCOUNT` item, a user's rank the `COUNT` of keys before
- * theirs on each shard; a friends or team board is a BatchGet of the members' items, ranked
- * here. The social port does not read through this module yet (sam/README.md,
- * "Leaderboards", item 7): it is tested against the port's current build on the same data.
+ * Board reads from the stored standings (issue 16; standings.ts writes them; access pattern in
+ * docs/scale.md, "AWS"):
+ * - a page of a global or language board: one Query of `offset + limit` keys per shard of the
+ *   range's sparse GSI, merged (standing-keys.ts); its total: the `BCOUNT` item;
+ * - a user's rank: the entries of higher rank buckets (one Query of the board's `BHIST#`
+ *   histogram, at most RANK_BUCKETS small items) plus, per shard, a `COUNT` of the keys of the
+ *   user's own bucket before theirs: bounded by one bucket's population, not by the board;
+ * - a friends or team board: a BatchGet of the members' items, ranked here;
+ * - the languages of a page's users: a Query of each user's own `STAND#` partition.
  */
-import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { BoardQuery, LeaderboardRange, LeaderboardRow } from "@kodo/core/social";
-import type { Doc } from "./client.ts";
-import { BATCH_GET_MAX } from "./limits.ts";
-import { chunk, mapLimit } from "./pool.ts";
-import { boardPartitions, mergeShardPages } from "./standing-keys.ts";
+import { batchGetAll, queryAll, queryCount, queryPages, type Doc } from "./client.ts";
+import { mapLimit } from "./pool.ts";
+import { boardPartitions, bucketKey, bucketTopKey, mergeShardPages, rankBucket } from "./standing-keys.ts";
 import { RANGE_CODES, standingItemKeys, type StandingItem } from "./standings.ts";
 import { getItem } from "./social-table.ts";
 
@@ -22,6 +23,9 @@ export const STANDING_INDEXES: Record<LeaderboardRange, string> = {
   this_week: "StandingsThisWeek",
   this_month: "StandingsThisMonth",
 };
+
+/** Users' partitions read at once (languages of a page). */
+const USER_CONCURRENCY = 16;
 
 function rowOf(item: Record<string, unknown>, range: LeaderboardRange): LeaderboardRow {
   const c = RANGE_CODES[range];
@@ -40,17 +44,7 @@ const byRank = (a: LeaderboardRow, b: LeaderboardRow) =>
 export function standingReads(doc: Doc, table: string) {
   /** Members' rows of a friends/team board: their items by key, listed by each one's sharing. */
   async function membersRanked(q: BoardQuery & { userIds: string[] }): Promise<LeaderboardRow[]> {
-    const items: Record<string, unknown>[] = [];
-    for (const ids of chunk([...new Set(q.userIds)], BATCH_GET_MAX)) {
-      let keys: Record<string, unknown>[] = ids.map((id) => standingItemKeys.standing(id, q.language));
-      for (let attempt = 0; keys.length > 0; attempt++) {
-        if (attempt > 10) throw new Error("BatchGetItem left keys unprocessed");
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * Math.random()));
-        const res = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-        items.push(...(res.Responses?.[table] ?? []));
-        keys = res.UnprocessedKeys?.[table]?.Keys ?? [];
-      }
-    }
+    const items = await batchGetAll(doc, table, [...new Set(q.userIds)].map((id) => standingItemKeys.standing(id, q.language)));
     return items
       .filter((i) => q.language === null || i.sharesLanguages !== false)
       .map((i) => rowOf(i, q.range))
@@ -61,6 +55,18 @@ export function standingReads(doc: Doc, table: string) {
   async function total(range: LeaderboardRange, language: string | null): Promise<number> {
     return Math.max(0, (await getItem<{ n?: number }>(doc, table, standingItemKeys.count(range, language)))?.n ?? 0);
   }
+
+  /** The GSI Query of one shard of a board (more time first). */
+  const shardQuery = (q: BoardQuery, pk: string, condition = "", values: Record<string, unknown> = {}) => {
+    const c = RANGE_CODES[q.range];
+    return {
+      TableName: table,
+      IndexName: STANDING_INDEXES[q.range],
+      KeyConditionExpression: `#pk = :pk${condition}`,
+      ExpressionAttributeNames: { "#pk": `g${c}pk`, ...(condition ? { "#sk": `g${c}sk` } : {}) },
+      ExpressionAttributeValues: { ":pk": pk, ...values },
+    };
+  };
 
   return {
     async page(q: BoardQuery & { offset: number; limit: number }): Promise<{ total: number; rows: LeaderboardRow[] }> {
@@ -73,23 +79,11 @@ export function standingReads(doc: Doc, table: string) {
       const [shards, n] = await Promise.all([
         mapLimit(boardPartitions(q.language), 16, async (pk) => {
           const out: { sk: string; item: Record<string, unknown> }[] = [];
-          let startKey: Record<string, unknown> | undefined;
-          do {
-            const res = await doc.send(
-              new QueryCommand({
-                TableName: table,
-                IndexName: STANDING_INDEXES[q.range],
-                KeyConditionExpression: "#pk = :pk",
-                ExpressionAttributeNames: { "#pk": `g${c}pk` },
-                ExpressionAttributeValues: { ":pk": pk },
-                Limit: want - out.length,
-                ExclusiveStartKey: startKey,
-              }),
-            );
-            for (const item of res.Items ?? []) out.push({ sk: String(item[`g${c}sk`]), item });
-            startKey = res.LastEvaluatedKey;
-          } while (startKey && out.length < want);
-          return out;
+          for await (const page of queryPages(doc, { ...shardQuery(q, pk), Limit: want })) {
+            for (const item of page.items) out.push({ sk: String(item[`g${c}sk`]), item });
+            if (out.length >= want) break;
+          }
+          return out.slice(0, want);
         }),
         total(q.range, q.language),
       ]);
@@ -106,28 +100,41 @@ export function standingReads(doc: Doc, table: string) {
       const item = await getItem<StandingItem>(doc, table, standingItemKeys.standing(userId, q.language));
       const sk = item?.[`g${c}sk`];
       if (!item || typeof sk !== "string") return null; // not listed on this board
-      const before = await mapLimit(boardPartitions(q.language), 16, async (pk) => {
-        let count = 0;
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const res = await doc.send(
-            new QueryCommand({
-              TableName: table,
-              IndexName: STANDING_INDEXES[q.range],
-              KeyConditionExpression: "#pk = :pk AND #sk < :sk",
-              ExpressionAttributeNames: { "#pk": `g${c}pk`, "#sk": `g${c}sk` },
-              ExpressionAttributeValues: { ":pk": pk, ":sk": sk },
-              Select: "COUNT",
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          count += res.Count ?? 0;
-          startKey = res.LastEvaluatedKey;
-        } while (startKey);
-        return count;
+      const bucket = rankBucket(Number(item[`s${c}`] ?? 0));
+      const [higher, own] = await Promise.all([
+        // Entries of higher buckets: the histogram's items after the user's bucket.
+        queryAll<{ n?: number }>(doc, {
+          TableName: table,
+          KeyConditionExpression: "pk = :pk AND sk > :b",
+          ExpressionAttributeValues: { ":pk": standingItemKeys.histPartition(q.range, q.language), ":b": bucketKey(bucket) },
+        }).then((items) => items.reduce((sum, i) => sum + Math.max(0, Number(i.n ?? 0)), 0)),
+        // Entries of the user's own bucket up to theirs (their own key included: one shard holds it).
+        mapLimit(boardPartitions(q.language), 16, (pk) => queryCount(doc, shardQuery(q, pk, " AND #sk BETWEEN :top AND :sk", { ":top": bucketTopKey(bucket), ":sk": sk }))),
+      ]);
+      const before = higher + own.reduce((a, b) => a + b, 0) - 1;
+      return { rank: before + 1, row: rowOf(item, q.range) };
+    },
+
+    /** Capped seconds per board language over the range, of these users who share languages (as D1's `board_entries`). */
+    async languages(userIds: string[], range: LeaderboardRange): Promise<Map<string, Record<string, number>>> {
+      const c = RANGE_CODES[range];
+      const out = new Map<string, Record<string, number>>();
+      await mapLimit([...new Set(userIds)], USER_CONCURRENCY, async (id) => {
+        const items = await queryAll<{ language: string; sharesLanguages?: boolean; [k: string]: unknown }>(doc, {
+          TableName: table,
+          KeyConditionExpression: "pk = :pk AND sk > :all",
+          ExpressionAttributeValues: { ":pk": standingItemKeys.partition(id), ":all": "L#" },
+          ProjectionExpression: "#l, sharesLanguages, #s",
+          ExpressionAttributeNames: { "#l": "language", "#s": `s${c}` },
+        });
+        const byName: Record<string, number> = {};
+        for (const i of items) {
+          const seconds = Number(i[`s${c}`] ?? 0);
+          if (i.sharesLanguages !== false && seconds > 0) byName[i.language] = seconds;
+        }
+        if (Object.keys(byName).length > 0) out.set(id, byName);
       });
-      return { rank: before.reduce((a, b) => a + b, 0) + 1, row: rowOf(item, q.range) };
+      return out;
     },
   };
 }
-
