@@ -15,8 +15,16 @@
  * items, standing-reads.ts reads them.
  */
 
-/** Partitions per board language and range (1,000 WCU each: 16,000 writes/s per language). */
-export const BOARD_SHARDS = 16;
+/**
+ * Partitions per board language and range: 4 x 1,000 WCU = 4,000 writes/s per board language,
+ * 10x the ~400 standing writes/s of 1M users at peak (docs/scale.md, "AWS"). Every page and
+ * rank reads each of them, so more shards buy write headroom with read fan-out; 16 (issue 16's
+ * first cut) made a cold read ~40 requests.
+ */
+export const BOARD_SHARDS = 4;
+
+/** Buckets of the drainer's dirty marks (a run takes up to 500 marks from each). */
+export const DIRTY_BUCKETS = 16;
 
 /** Largest capped sum a range can hold: 31 days x 18 h, in milliseconds (< 10^10). */
 const MAX_MS = 9_999_999_999;
@@ -50,14 +58,24 @@ export function bucketTopKey(bucket: number): string {
   return String(MAX_MS - topMs).padStart(10, "0");
 }
 
-/** The user's shard (FNV-1a of the id): stable, so a user's entry stays in one partition. */
-export function shardOf(userId: string): number {
+/** FNV-1a of the id: stable, so a user's entry stays in one partition. */
+function hashOf(userId: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < userId.length; i++) {
     h ^= userId.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % BOARD_SHARDS;
+  return h;
+}
+
+/** The user's board shard. */
+export function shardOf(userId: string): number {
+  return hashOf(userId) % BOARD_SHARDS;
+}
+
+/** The user's dirty-mark bucket. */
+export function dirtyBucketOf(userId: string): number {
+  return hashOf(userId) % DIRTY_BUCKETS;
 }
 
 /** The GSI partition of a user's entry on the board of `language` (null: all coding time). */

@@ -7,10 +7,11 @@
  *   histogram, at most RANK_BUCKETS small items) plus, per shard, a `COUNT` of the keys of the
  *   user's own bucket before theirs: bounded by one bucket's population, not by the board;
  * - a friends or team board: a BatchGet of the members' items, ranked here;
- * - the languages of a page's users: a Query of each user's own `STAND#` partition.
+ * - the languages of a page's users: a BatchGet of their all-coding-time items (`langs`).
  */
-import type { BoardQuery, LeaderboardRange, LeaderboardRow } from "@kodo/core/social";
-import { batchGetAll, queryAll, queryCount, queryPages, type Doc } from "./client.ts";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { LEADERBOARD_RANGES, type BoardQuery, type LeaderboardRange, type LeaderboardRow } from "@kodo/core/social";
+import { batchGetAll, queryAll, queryCount, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
 import { boardPartitions, bucketKey, bucketTopKey, mergeShardPages, rankBucket } from "./standing-keys.ts";
 import { RANGE_CODES, standingItemKeys, type StandingItem } from "./standings.ts";
@@ -23,9 +24,6 @@ export const STANDING_INDEXES: Record<LeaderboardRange, string> = {
   this_week: "StandingsThisWeek",
   this_month: "StandingsThisMonth",
 };
-
-/** Users' partitions read at once (languages of a page). */
-const USER_CONCURRENCY = 16;
 
 function rowOf(item: Record<string, unknown>, range: LeaderboardRange): LeaderboardRow {
   const c = RANGE_CODES[range];
@@ -68,25 +66,40 @@ export function standingReads(doc: Doc, table: string) {
     };
   };
 
+  /**
+   * Each shard's first keys, enough for the first `want` of the board: every shard is read in
+   * steps of about its share (want / shards, plus slack), and only a shard whose last key read
+   * still sorts before the merged `want`-th key (so it may hold more of them) is read further.
+   */
+  async function shardHeads(q: BoardQuery, want: number): Promise<{ sk: string; item: Record<string, unknown> }[][]> {
+    const c = RANGE_CODES[q.range];
+    const pks = boardPartitions(q.language);
+    const step = Math.min(want, Math.ceil((want / pks.length) * 1.5) + 8);
+    const shards = pks.map((pk) => ({ pk, items: [] as { sk: string; item: Record<string, unknown> }[], next: undefined as Record<string, unknown> | undefined, done: false }));
+    let pending = shards;
+    while (pending.length > 0) {
+      await mapLimit(pending, 16, async (shard) => {
+        const res = await doc.send(new QueryCommand({ ...shardQuery(q, shard.pk), Limit: step, ExclusiveStartKey: shard.next }));
+        for (const item of res.Items ?? []) shard.items.push({ sk: String(item[`g${c}sk`]), item });
+        shard.next = res.LastEvaluatedKey;
+        shard.done = !shard.next || shard.items.length >= want;
+      });
+      const merged = mergeShardPages(shards.map((s) => s.items), 0, want);
+      const cut = merged.length >= want ? merged[want - 1]!.sk : null;
+      // A shard may hold more of the first `want` while its last key read sorts before the cut.
+      pending = shards.filter((s) => !s.done && (cut === null || s.items.length === 0 || s.items[s.items.length - 1]!.sk < cut));
+    }
+    return shards.map((s) => s.items);
+  }
+
   return {
     async page(q: BoardQuery & { offset: number; limit: number }): Promise<{ total: number; rows: LeaderboardRow[] }> {
       if (q.userIds) {
         const rows = await membersRanked({ ...q, userIds: q.userIds });
         return { total: rows.length, rows: rows.slice(q.offset, q.offset + q.limit) };
       }
-      const c = RANGE_CODES[q.range];
       const want = q.offset + q.limit;
-      const [shards, n] = await Promise.all([
-        mapLimit(boardPartitions(q.language), 16, async (pk) => {
-          const out: { sk: string; item: Record<string, unknown> }[] = [];
-          for await (const page of queryPages(doc, { ...shardQuery(q, pk), Limit: want })) {
-            for (const item of page.items) out.push({ sk: String(item[`g${c}sk`]), item });
-            if (out.length >= want) break;
-          }
-          return out.slice(0, want);
-        }),
-        total(q.range, q.language),
-      ]);
+      const [shards, n] = await Promise.all([shardHeads(q, want), total(q.range, q.language)]);
       return { total: n, rows: mergeShardPages(shards, q.offset, q.limit).map((s) => rowOf(s.item, q.range)) };
     },
 
@@ -115,25 +128,26 @@ export function standingReads(doc: Doc, table: string) {
       return { rank: before + 1, row: rowOf(item, q.range) };
     },
 
-    /** Capped seconds per board language over the range, of these users who share languages (as D1's `board_entries`). */
+    /**
+     * Capped seconds per board language over the range, of these users who share languages (as
+     * D1's `board_entries`): one BatchGet of their all-coding-time items, which carry every
+     * language item's seconds (`langs`).
+     */
     async languages(userIds: string[], range: LeaderboardRange): Promise<Map<string, Record<string, number>>> {
-      const c = RANGE_CODES[range];
+      const at = LEADERBOARD_RANGES.indexOf(range);
+      const items = await batchGetAll<{ userId: string; sharesLanguages?: boolean; langs?: Record<string, number[]> }>(
+        doc,
+        table,
+        [...new Set(userIds)].map((id) => standingItemKeys.standing(id, null)),
+        { ProjectionExpression: "userId, sharesLanguages, langs" },
+      );
       const out = new Map<string, Record<string, number>>();
-      await mapLimit([...new Set(userIds)], USER_CONCURRENCY, async (id) => {
-        const items = await queryAll<{ language: string; sharesLanguages?: boolean; [k: string]: unknown }>(doc, {
-          TableName: table,
-          KeyConditionExpression: "pk = :pk AND sk > :all",
-          ExpressionAttributeValues: { ":pk": standingItemKeys.partition(id), ":all": "L#" },
-          ProjectionExpression: "#l, sharesLanguages, #s",
-          ExpressionAttributeNames: { "#l": "language", "#s": `s${c}` },
-        });
+      for (const i of items) {
+        if (i.sharesLanguages === false) continue;
         const byName: Record<string, number> = {};
-        for (const i of items) {
-          const seconds = Number(i[`s${c}`] ?? 0);
-          if (i.sharesLanguages !== false && seconds > 0) byName[i.language] = seconds;
-        }
-        if (Object.keys(byName).length > 0) out.set(id, byName);
-      });
+        for (const [name, seconds] of Object.entries(i.langs ?? {})) if ((seconds[at] ?? 0) > 0) byName[name] = seconds[at]!;
+        if (Object.keys(byName).length > 0) out.set(i.userId, byName);
+      }
       return out;
     },
   };

@@ -5,7 +5,7 @@
  * user's name and sharing, so no board read sums anyone's days.
  *
  * - Written by the drainer (`drainStandings`), never by a request's ingest: ingest leaves a
- *   `DIRTY#<bucket>` / `<userId>` mark (16 buckets by the user's shard, so marks spread over
+ *   `DIRTY#<bucket>` / `<userId>` mark (DIRTY_BUCKETS = 16 buckets by a hash of the user, so marks spread over
  *   partitions), and a standing files its user under `DUE#<epoch hour>` / `<userId>` for its
  *   next local midnight (`refreshAt`), when its ranges move.
  * - The drainer derives the user's last BOARD_STANDING_DAYS local days through the activity
@@ -23,7 +23,7 @@ import { dayOf, type ActivityStore, type SharingSettings, type User } from "@kod
 import { LEADERBOARD_RANGES, boardStanding, boardStandingFirstDay, type BoardStanding, type LeaderboardRange } from "@kodo/core/social";
 import { batchGetAll, isConditionFailure, queryAll, queryPages, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
-import { BOARD_SHARDS, bucketKey, rankBucket, shardOf, standingPartition, standingSortKey } from "./standing-keys.ts";
+import { DIRTY_BUCKETS, bucketKey, dirtyBucketOf, rankBucket, standingPartition, standingSortKey } from "./standing-keys.ts";
 import { getItem, profilesOf, socialKeys } from "./social-table.ts";
 import { sharingOfItem, type SharingItem } from "./social.ts";
 
@@ -38,7 +38,7 @@ export const standingItemKeys = {
   histPartition: (range: LeaderboardRange, language: string | null) => `BHIST#${range}#${language ?? ""}`,
   hist: (range: LeaderboardRange, language: string | null, bucket: number) => ({ pk: `BHIST#${range}#${language ?? ""}`, sk: bucketKey(bucket) }),
   dirtyPartition: (bucket: number) => `DIRTY#${bucket}`,
-  dirty: (userId: string) => ({ pk: `DIRTY#${shardOf(userId)}`, sk: userId }),
+  dirty: (userId: string) => ({ pk: `DIRTY#${dirtyBucketOf(userId)}`, sk: userId }),
   duePartition: (hour: number) => `DUE#${hour}`,
   due: (hour: number, userId: string) => ({ pk: `DUE#${hour}`, sk: userId }),
   /** The first hour whose `DUE#` partition may still hold marks (the drainer's cursor). */
@@ -211,8 +211,12 @@ export function standingItems(
       item[`f${c}`] = row.flagged[r];
       item[`d${c}`] = row.days[r];
     }
-    // The all-coding-time item remembers the hour its user is filed under (deletion finds the mark).
-    if (language === "" && standing.refreshAt !== null) item.dueHour = Math.floor(standing.refreshAt / 3600);
+    if (language === "") {
+      // The hour its user is filed under (deletion finds the mark), and every language's seconds
+      // per range (LEADERBOARD_RANGES order), so a page's languages are one BatchGet (standing-reads.ts).
+      if (standing.refreshAt !== null) item.dueHour = Math.floor(standing.refreshAt / 3600);
+      item.langs = Object.fromEntries(standing.rows.filter((r) => r.language !== null).map((r) => [r.language, LEADERBOARD_RANGES.map((x) => r.seconds[x])]));
+    }
     next.set(language, withIndexAttributes(item));
   }
   return next;
@@ -350,7 +354,7 @@ export async function drainStandings(deps: StandingDeps, options: { dirtyOnly?: 
     return ok;
   };
 
-  for (let bucket = 0; bucket < BOARD_SHARDS; bucket++) {
+  for (let bucket = 0; bucket < DIRTY_BUCKETS; bucket++) {
     const marks: { pk: string; sk: string; at: number }[] = [];
     for await (const page of queryPages<{ pk: string; sk: string; at: number }>(doc, {
       TableName: table,
