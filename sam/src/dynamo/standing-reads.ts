@@ -11,7 +11,8 @@
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { LEADERBOARD_RANGES, type BoardQuery, type LeaderboardRange, type LeaderboardRow } from "@kodo/core/social";
-import { batchGetAll, queryAll, queryCount, type Doc } from "./client.ts";
+import { batchGetAll } from "./batch-get.ts";
+import { queryAll, queryCount, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
 import { boardPartitions, bucketKey, bucketTopKey, mergeShardPages, rankBucket } from "./standing-keys.ts";
 import { RANGE_CODES, standingItemKeys, type StandingItem } from "./standings.ts";

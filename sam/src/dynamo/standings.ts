@@ -21,7 +21,8 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dayOf, type ActivityStore, type SharingSettings, type User } from "@kodo/core";
 import { LEADERBOARD_RANGES, boardStanding, boardStandingFirstDay, type BoardStanding, type LeaderboardRange } from "@kodo/core/social";
-import { batchGetAll, isConditionFailure, queryAll, queryPages, type Doc } from "./client.ts";
+import { batchGetAll } from "./batch-get.ts";
+import { isConditionFailure, queryAll, queryPages, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
 import { DIRTY_BUCKETS, bucketKey, dirtyBucketOf, rankBucket, standingPartition, standingSortKey } from "./standing-keys.ts";
 import { getItem, profilesOf, socialKeys } from "./social-table.ts";
