@@ -51,13 +51,6 @@ export async function queryAll<T = Record<string, unknown>>(doc: Doc, input: Que
   return items;
 }
 
-/** How many items a Query matches (`Select: COUNT`), following pagination. */
-export async function queryCount(doc: Doc, input: QueryCommandInput): Promise<number> {
-  let n = 0;
-  for await (const page of queryPages(doc, { ...input, Select: "COUNT" })) n += page.count;
-  return n;
-}
-
 /** Writes (unconditionally) in BatchWriteItem calls of 25, retrying what DynamoDB leaves unprocessed. */
 export async function batchWrite(doc: Doc, table: string, requests: ({ put: Record<string, unknown> } | { delete: Record<string, unknown> })[]): Promise<void> {
   for (const group of chunk(requests, BATCH_WRITE_MAX)) {

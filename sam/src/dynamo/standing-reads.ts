@@ -4,15 +4,15 @@
  * - a page of a global or language board: one Query of `offset + limit` keys per shard of the
  *   range's sparse GSI, merged (standing-keys.ts); its total: the `BCOUNT` item;
  * - a user's rank: the entries of higher rank buckets (one Query of the board's `BHIST#`
- *   histogram, at most RANK_BUCKETS small items) plus, per shard, a `COUNT` of the keys of the
- *   user's own bucket before theirs: bounded by one bucket's population, not by the board;
+ *   histogram, at most RANK_BUCKETS small items) plus, per shard, the keys of the user's own
+ *   bucket before theirs (key attribute only): bounded by one bucket's population, not by the board;
  * - a friends or team board: a BatchGet of the members' items, ranked here;
  * - the languages of a page's users: a BatchGet of their all-coding-time items (`langs`).
  */
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { LEADERBOARD_RANGES, type BoardQuery, type LeaderboardRange, type LeaderboardRow } from "@kodo/core/social";
 import { batchGetAll } from "./batch-get.ts";
-import { queryAll, queryCount, type Doc } from "./client.ts";
+import { queryAll, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
 import { boardPartitions, bucketKey, bucketTopKey, mergeShardPages, rankBucket } from "./standing-keys.ts";
 import { RANGE_CODES, standingItemKeys, type StandingItem } from "./standings.ts";
@@ -122,11 +122,13 @@ export function standingReads(doc: Doc, table: string) {
           KeyConditionExpression: "pk = :pk AND sk > :b",
           ExpressionAttributeValues: { ":pk": standingItemKeys.histPartition(q.range, q.language), ":b": bucketKey(bucket) },
         }).then((items) => items.reduce((sum, i) => sum + Math.max(0, Number(i.n ?? 0)), 0)),
-        // Entries of the user's own bucket up to theirs (their own key included: one shard holds it).
-        mapLimit(boardPartitions(q.language), 16, (pk) => queryCount(doc, shardQuery(q, pk, " AND #sk BETWEEN :top AND :sk", { ":top": bucketTopKey(bucket), ":sk": sk }))),
+        // Keys of the user's own bucket up to theirs, their own left out (the index may not show it yet: GSIs lag).
+        mapLimit(boardPartitions(q.language), 16, async (pk) => {
+          const keys = await queryAll(doc, { ...shardQuery(q, pk, " AND #sk BETWEEN :top AND :sk", { ":top": bucketTopKey(bucket), ":sk": sk }), ProjectionExpression: "#sk" });
+          return keys.filter((k) => k[`g${c}sk`] !== sk).length;
+        }),
       ]);
-      const before = higher + own.reduce((a, b) => a + b, 0) - 1;
-      return { rank: before + 1, row: rowOf(item, q.range) };
+      return { rank: higher + own.reduce((a, b) => a + b, 0) + 1, row: rowOf(item, q.range) };
     },
 
     /**
