@@ -1,67 +1,76 @@
 /**
- * bench:leaderboard-aws — the leaderboard read on AWS (sam:local: the Lambda bundle behind the
- * local API-Gateway-like server, DynamoDB on dynalite) beside the same read on Cloudflare
- * (the worker on workerd, D1 + Durable Objects, as bench:leaderboard runs it), in one run, on
- * the same seeded data, requests interleaved, medians quoted.
+ * bench:leaderboard-aws — every board kind on AWS at scale (issue 16): sam:local (the Lambda
+ * bundle behind the local API-Gateway-like server, one container) on dynalite, reading the
+ * stored standings (sam/src/dynamo/standings.ts) as AWS does. Cloudflare's boards are
+ * bench:leaderboard's.
  *
- * Data (deterministic, generated here and written to both): BENCH_USERS users (default 2,000)
- * in five time zones, 90% opted into leaderboards, a third hiding languages, one derived day per
- * user for each of the last BENCH_DAYS UTC days (default 30) with pseudo-random coding time
- * and per-language totals; plus the caller, opted in. D1 gets `daily_activity` rows (one SQL
- * file through `wrangler d1 execute`); DynamoDB gets the same days as fresh day items (totals
- * gzip'd, as the activity store writes them) with their compact board rows, profiles, sharing
- * items and board members.
+ * Data (deterministic): BENCH_USERS users (default 100,000) in five time zones, 90% opted into
+ * leaderboards, a third hiding languages, a day of pseudo-random coding time (TypeScript and
+ * Python) for each of the last BENCH_DAYS UTC days (default 30). Two ways in:
+ * - a sample (BENCH_SAMPLE users, default 300, and the caller) the real way: day items as the
+ *   activity store writes them, then the drainer's refresh (refreshStanding: days read through
+ *   the activity store, core's boardStanding, items, BCOUNT and BHIST counters);
+ * - everyone else through a fast path: the same core `boardStanding` and the same item builder
+ *   (`standingItems`, `boardDeltas`) in this process, written with BatchWriteItem, counters
+ *   summed here and written once. Before timing, the bench checks that the fast path gives the
+ *   drainer's items for the sample users, and that the API's total, top ten and the caller's
+ *   rank equal a ranking of every generated standing computed here.
+ * The caller has BENCH_FRIENDS friends (default 100, through the social port).
  *
- * Measured, one request at a time, alternating platforms:
- * - cold: `GET /api/kodo/leaderboards?page=3` right after a `PATCH /api/kodo/sharing` by the
- *   caller (a member's change: the board version moves, so the ranking is rebuilt from the
- *   days: D1's query over `daily_activity`; on AWS the board item is rebuilt from the compact
- *   board rows, one Query per day, after deriving the caller's days: the PATCH marks them dirty);
- * - cached: the same request again (Cloudflare: the isolate's ranking; AWS: the container's
- *   copy of the board item, after reading the board version);
- * - the same two for a language board (`language=Python&range=last_30_days`).
- * Env: BENCH_USERS, BENCH_DAYS, BENCH_COLD (5), BENCH_CACHED (30).
+ * Measured, one request at a time (the scheduled drainer off, so nothing else runs):
+ * - cold: `GET /api/kodo/leaderboards?...` right after a `PATCH /api/kodo/sharing` by the caller
+ *   (the board version moves, so the route's page and entry caches miss);
+ * - cached: the same request again;
+ * for the global board (`last_7_days`, page 3), a language board (`Python`, `last_30_days`) and
+ * the friends board (read fresh on every request by design: "cached" is a repeat).
+ * Env: BENCH_USERS, BENCH_DAYS, BENCH_SAMPLE, BENCH_FRIENDS, BENCH_COLD (20), BENCH_CACHED (100).
  * Writes bench/results/leaderboard-aws.json; the last line of output is the same JSON.
  */
 import { createHash } from "node:crypto";
-import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import { applyMigrations, ensureUser, QUIET_ENV, ROOT } from "../scripts/local-worker.mjs";
-import { startBenchRuntime } from "./lib/runtime.ts";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { DayActivity } from "@kodo/core";
+import { boardStanding, type LeaderboardRange } from "@kodo/core/social";
+import { ROOT } from "../scripts/local-worker.mjs";
 import { median, percentile, rng, round } from "./lib/stats.ts";
 import { machine } from "./lib/machine.ts";
-import { startDynalite, localClient, createTablesFromTemplate } from "../sam/local/dynamo.ts";
+import { spawn } from "node:child_process";
+import { localClient, createTablesFromTemplate } from "../sam/local/dynamo.ts";
 import { startLocalRunner } from "../sam/local/runner.ts";
 import { loadTemplate } from "../sam/tools/template.ts";
-import { batchWrite, documentClient } from "../sam/src/dynamo/client.ts";
+import { batchWrite, documentClient, queryAll, type Doc } from "../sam/src/dynamo/client.ts";
 import { dynamoAccounts } from "../sam/src/dynamo/accounts.ts";
+import { dynamoActivity } from "../sam/src/dynamo/activity.ts";
 import { accountKeys, activityKeys } from "../sam/src/dynamo/keys.ts";
 import { socialKeys } from "../sam/src/dynamo/social-table.ts";
-import { boardKeys } from "../sam/src/dynamo/board-days.ts";
+import { mapLimit } from "../sam/src/dynamo/pool.ts";
+import { dynamoSocial } from "../sam/src/dynamo/social.ts";
+import { standingReads } from "../sam/src/dynamo/standing-reads.ts";
+import { RANGE_CODES, boardDeltas, drainUsers, refreshStanding, standingItemKeys, standingItems, type StandingItem } from "../sam/src/dynamo/standings.ts";
 
-const USERS = Number(process.env.BENCH_USERS ?? 2_000);
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 30);
-const COLD = Number(process.env.BENCH_COLD ?? 5);
-const CACHED = Number(process.env.BENCH_CACHED ?? 30);
+const SAMPLE = Math.min(USERS, Number(process.env.BENCH_SAMPLE ?? 300));
+/** Friends come from the sample (they need accounts). */
+const FRIENDS = Math.min(SAMPLE, Number(process.env.BENCH_FRIENDS ?? 100));
+const COLD = Number(process.env.BENCH_COLD ?? 20);
+const CACHED = Number(process.env.BENCH_CACHED ?? 100);
 const ZONES = ["UTC", "Asia/Tokyo", "America/New_York", "Europe/Berlin", "Asia/Kolkata"];
 const CALLER = "leaderboard-bench";
 const KEY = `waka_${crypto.randomUUID()}`;
+/** BatchWriteItem calls in flight while seeding. */
+const WRITERS = 8;
 
-interface Day {
-  day: string;
-  coding: number;
-}
 interface BenchUser {
   id: string;
   username: string;
   zone: string;
   leaderboards: boolean;
   languages: boolean;
-  days: Day[];
+  days: { day: string; coding: number }[];
 }
 
 const utcDay = (k: number) => new Date(Date.now() - k * 86_400_000).toISOString().slice(0, 10);
@@ -74,6 +83,7 @@ const totalsOf = (coding: number) => ({
   branch: { main: coding + 600 },
   category: { coding, browsing: 600 },
 });
+const dayActivity = (d: { day: string; coding: number }): DayActivity => ({ day: d.day, totalSeconds: d.coding + 600, sessions: [], totals: totalsOf(d.coding) });
 
 function generate(): BenchUser[] {
   const random = rng(14);
@@ -85,143 +95,234 @@ function generate(): BenchUser[] {
   return users;
 }
 
-const sql = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const sharingOf = (u: BenchUser) => ({ publicProfile: false, leaderboards: u.leaderboards, projects: "hidden", languages: u.languages, editors: true, operatingSystems: true, machines: false, historyDays: 365, gen: 1 });
 
-async function seedD1(persistTo: string, users: BenchUser[], callerDays: Day[]): Promise<void> {
-  await applyMigrations(persistTo);
-  await ensureUser(persistTo, { username: CALLER, key: KEY });
-  const lines: string[] = [];
-  const chunked = <T>(items: T[], n: number, f: (part: T[]) => string) => {
-    for (let i = 0; i < items.length; i += n) lines.push(f(items.slice(i, i + n)));
-  };
-  chunked(users, 500, (p) => `INSERT INTO users (id, username, display_name) VALUES ${p.map((u) => `(${sql(u.id)}, ${sql(u.username)}, ${sql(u.username)})`).join(", ")};`);
-  chunked(users, 500, (p) => `INSERT INTO user_settings (user_id, time_zone) VALUES ${p.map((u) => `(${sql(u.id)}, ${sql(u.zone)})`).join(", ")};`);
-  chunked(users, 500, (p) => `INSERT INTO user_sharing (user_id, leaderboards, languages) VALUES ${p.map((u) => `(${sql(u.id)}, ${+u.leaderboards}, ${+u.languages})`).join(", ")};`);
-  lines.push(`INSERT INTO user_sharing (user_id, leaderboards, languages) SELECT id, 1, 1 FROM users WHERE username = ${sql(CALLER)};`);
-  const rows = [
-    ...users.flatMap((u) => u.days.map((d) => ({ id: sql(u.id), ...d }))),
-    ...callerDays.map((d) => ({ id: `(SELECT id FROM users WHERE username = ${sql(CALLER)})`, ...d })),
-  ];
-  chunked(rows, 200, (p) =>
-    `INSERT INTO daily_activity (user_id, day, total_seconds, coding_seconds, totals, sessions, updated_at) VALUES ${p
-      .map((r) => `(${r.id}, ${sql(r.day)}, ${r.coding + 600}, ${r.coding}, ${sql(JSON.stringify(totalsOf(r.coding)))}, '[]', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`)
-      .join(", ")};`,
-  );
-  const file = path.join(persistTo, "seed.sql");
-  await writeFile(file, lines.join("\n"));
-  const node = path.join(ROOT, "node_modules", ".bin", "node");
-  const wrangler = path.join(ROOT, "node_modules", ".bin", "wrangler");
-  await promisify(execFile)(node, [wrangler, "d1", "execute", "kodo", "--local", "--persist-to", persistTo, "--file", file, "--yes"], {
-    cwd: ROOT,
-    env: QUIET_ENV,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+/** Writes `requests` in BatchWriteItem calls, WRITERS at a time. */
+async function writeAll(doc: Doc, table: string, requests: { put: Record<string, unknown> }[]): Promise<void> {
+  const groups: (typeof requests)[] = [];
+  for (let i = 0; i < requests.length; i += 500) groups.push(requests.slice(i, i + 500));
+  await mapLimit(groups, WRITERS, (g) => batchWrite(doc, table, g));
 }
 
-async function seedDynamo(endpoint: string, users: BenchUser[], callerDays: Day[]): Promise<void> {
-  const client = localClient(endpoint);
-  await createTablesFromTemplate(client, loadTemplate());
-  client.destroy();
-  const doc = documentClient({ endpoint });
-  const caller = await dynamoAccounts(doc, "AccountsTable").ensureUserWithKey({ username: CALLER, keyHash: createHash("sha256").update(KEY).digest("hex"), label: "bench", timeZone: "UTC" });
-  const all = [...users, { id: caller.id, username: CALLER, zone: "UTC", leaderboards: true, languages: true, days: callerDays }];
+/**
+ * Accounts, sharing, board membership and day items (as the stores write them) of the sample.
+ * Everyone else has only their standing items (seedStandings): no board read reads a profile,
+ * a sharing item or a day (the standing items carry the name and sharing).
+ */
+async function seedAccounts(doc: Doc, users: BenchUser[], sample: Set<string>, hasAccount?: string): Promise<void> {
   const now = new Date().toISOString();
   const accounts: { put: Record<string, unknown> }[] = [];
   const activity: { put: Record<string, unknown> }[] = [];
   const social: { put: Record<string, unknown> }[] = [];
-  for (const u of all) {
-    const settings = `${u.zone}|15`;
-    if (u.id !== caller.id) {
-      accounts.push({ put: { ...accountKeys.profile(u.id), id: u.id, username: u.username, displayName: u.username, email: null, timeZone: u.zone, keystrokeTimeoutMinutes: 15, createdAt: now } });
-      accounts.push({ put: { ...accountKeys.username(u.username), userId: u.id } });
-    }
-    activity.push({ put: { ...activityKeys.head(u.id), settings } });
-    for (const d of u.days) {
-      activity.push({
-        put: { ...activityKeys.day(u.id, d.day), day: d.day, dv: 1, cv: 1, settings, totals: gzipSync(JSON.stringify([d.coding + 600, totalsOf(d.coding)])), data: gzipSync("[]"), updatedAt: now },
-      });
-      // The compact board row the activity store writes when it derives a day.
-      social.push({ put: { ...boardKeys.day(d.day, u.id), c: d.coding, l: totalsOf(d.coding).language, v: 1 } });
-    }
-    const sharing = { publicProfile: false, leaderboards: u.leaderboards, projects: "hidden", languages: u.languages, editors: true, operatingSystems: true, machines: false, historyDays: 365, gen: 1 };
-    social.push({ put: { ...socialKeys.sharing(u.id), ...sharing } });
+  for (const u of users) {
+    if (u.id !== hasAccount) accounts.push({ put: { ...accountKeys.profile(u.id), id: u.id, username: u.username, displayName: u.username, email: null, timeZone: u.zone, keystrokeTimeoutMinutes: 15, createdAt: now } });
+    if (u.id !== hasAccount) accounts.push({ put: { ...accountKeys.username(u.username), userId: u.id } });
+    social.push({ put: { ...socialKeys.sharing(u.id), ...sharingOf(u) } });
     if (u.leaderboards) social.push({ put: { ...socialKeys.boardMember(u.id), userId: u.id, username: u.username, displayName: u.username, timeZone: u.zone, languages: u.languages } });
+    if (sample.has(u.id)) {
+      const settings = `${u.zone}|15`;
+      activity.push({ put: { ...activityKeys.head(u.id), settings } });
+      for (const d of u.days) {
+        activity.push({ put: { ...activityKeys.day(u.id, d.day), day: d.day, dv: 1, cv: 1, settings, totals: gzipSync(JSON.stringify([d.coding + 600, totalsOf(d.coding)])), data: gzipSync("[]"), updatedAt: now } });
+      }
+    }
   }
   social.push({ put: { ...socialKeys.boardVersion, v: 1 } });
-  await Promise.all([batchWrite(doc, "AccountsTable", accounts), batchWrite(doc, "ActivityTable", activity), batchWrite(doc, "SocialTable", social)]);
-  doc.destroy();
+  await writeAll(doc, "AccountsTable", accounts);
+  await writeAll(doc, "ActivityTable", activity);
+  await writeAll(doc, "SocialTable", social);
 }
 
+/** The fast path: the drainer's items and counters for `users`, computed here, written in batches. */
+async function seedStandings(doc: Doc, users: BenchUser[], now: number): Promise<Map<string, StandingItem>> {
+  const items: { put: Record<string, unknown> }[] = [];
+  const counters = new Map<string, { key: { pk: string; sk: string }; n: number }>();
+  const all = new Map<string, StandingItem>();
+  for (const u of users) {
+    const standing = boardStanding(u.days.map(dayActivity), u.zone, now);
+    for (const item of standingItems({ id: u.id, username: u.username, displayName: u.username }, u, standing, now).values()) {
+      items.push({ put: item });
+      all.set(`${u.id}|${item.language}`, item);
+      for (const d of boardDeltas(null, item)) {
+        const key = d.bucket === undefined ? standingItemKeys.count(d.range, d.language) : standingItemKeys.hist(d.range, d.language, d.bucket);
+        const k = `${key.pk}|${key.sk}`;
+        const c = counters.get(k) ?? { key, n: 0 };
+        c.n += d.delta;
+        counters.set(k, c);
+      }
+    }
+  }
+  await writeAll(doc, "SocialTable", items);
+  // Counters as ADD: the sample's refreshes (before or after) add to the same items.
+  await mapLimit([...counters.values()], 16, async (c) => {
+    await doc.send(new UpdateCommand({ TableName: "SocialTable", Key: c.key, UpdateExpression: "ADD n :d", ExpressionAttributeValues: { ":d": c.n } }));
+  });
+  return all;
+}
+
+/**
+ * dynalite in its own process (sam:local runs it in-process): seeding 100k users' items is
+ * dynalite's CPU, and this process's own (computing standings, the HTTP server) must not share
+ * its one thread.
+ */
+async function dynaliteProcess(): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const code = `import dynalite from "dynalite";
+const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", code], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (c) => reject(new Error(`dynalite exited (${c})`)));
+    child.stdout!.once("data", (d: Buffer) => resolve(Number(String(d).trim())));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.removeAllListeners("exit");
+        child.once("exit", () => resolve());
+        child.kill();
+      }),
+  };
+}
+
+/** What a standing item says, without bookkeeping (version, time). */
+const contentOf = (item: Record<string, unknown>) => {
+  const { ver: _v, updatedAt: _u, ...rest } = item;
+  // Numbers as DynamoDB returns them (decimal, not binary floating point): compared to 1e-6.
+  return JSON.stringify(Object.keys(rest).sort().map((k) => [k, rest[k]]), (_k, v: unknown) => (typeof v === "number" ? Math.round(v * 1e6) / 1e6 : v));
+};
+
 const users = generate();
-const callerDays = Array.from({ length: DAYS }, (_, k) => ({ day: utcDay(k), coding: 3600 }));
-const persistTo = await mkdtemp(path.join(os.tmpdir(), "kodo-leaderboard-aws-"));
 const scratch = await mkdtemp(path.join(os.tmpdir(), "kodo-leaderboard-aws-sam-"));
-let cf: Awaited<ReturnType<typeof startBenchRuntime>> | undefined;
-let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
+let dynamo: Awaited<ReturnType<typeof dynaliteProcess>> | undefined;
 let sam: Awaited<ReturnType<typeof startLocalRunner>> | undefined;
 try {
   let t = performance.now();
-  dynamo = await startDynalite();
-  await Promise.all([seedD1(persistTo, users, callerDays), seedDynamo(dynamo.endpoint, users, callerDays)]);
-  console.log(`seeded ${USERS} users x ${DAYS} days on both platforms in ${round((performance.now() - t) / 1000, 1)} s`);
-  cf = await startBenchRuntime({ persistTo });
-  sam = await startLocalRunner({ port: 0, dynamoEndpoint: dynamo.endpoint, keyFile: path.join(scratch, "key"), buildDir: path.join(scratch, "build") });
-  const platforms = { cloudflare: cf.url, aws: sam.url } as const;
-  type Platform = keyof typeof platforms;
+  dynamo = await dynaliteProcess();
+  const client = localClient(dynamo.endpoint);
+  await createTablesFromTemplate(client, loadTemplate());
+  client.destroy();
+  const doc = documentClient({ endpoint: dynamo.endpoint });
+  const callerAccount = await dynamoAccounts(doc, "AccountsTable").ensureUserWithKey({ username: CALLER, keyHash: createHash("sha256").update(KEY).digest("hex"), label: "bench", timeZone: "UTC" });
+  const caller: BenchUser = { id: callerAccount.id, username: CALLER, zone: "UTC", leaderboards: true, languages: true, days: Array.from({ length: DAYS }, (_, k) => ({ day: utcDay(k), coding: 3600 })) };
+  const sample = new Set(users.slice(0, SAMPLE).map((u) => u.id));
+  const now = Date.now() / 1000;
+  // The caller's account exists (with its key); their sharing and days go in like the sample's.
+  await seedAccounts(doc, [...users.slice(0, SAMPLE), caller], new Set([...sample, caller.id]), caller.id);
+  console.log(`seeded the sample's accounts and days in ${round((performance.now() - t) / 1000, 1)} s`);
+  const fast = await seedStandings(doc, users.slice(SAMPLE), now);
+  console.log(`seeded ${USERS} users (${fast.size} standing items by the fast path) in ${round((performance.now() - t) / 1000, 1)} s`);
+
+  // The sample and the caller the real way: the drainer's refresh from day items.
+  t = performance.now();
+  const deps = { doc, accountsTable: "AccountsTable", socialTable: "SocialTable", activity: dynamoActivity(doc, { table: "ActivityTable", boardTable: "SocialTable" }), now: () => now };
+  const social = dynamoSocial(doc, deps);
+  await mapLimit([...users.slice(0, SAMPLE), caller], 8, async (u) => {
+    if (!(await refreshStanding(deps, u.id))) throw new Error(`refresh conflict for ${u.id}`);
+  });
+  console.log(`refreshed ${SAMPLE + 1} users through the drainer in ${round((performance.now() - t) / 1000, 1)} s`);
+  // The fast path gives exactly the drainer's items.
+  for (const u of users.slice(0, SAMPLE)) {
+    const stored = await queryAll<StandingItem>(doc, { TableName: "SocialTable", KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": standingItemKeys.partition(u.id) } });
+    const computed = [...standingItems({ id: u.id, username: u.username, displayName: u.username }, u, boardStanding(u.days.map(dayActivity), u.zone, now), now).values()];
+    if (JSON.stringify(stored.map(contentOf).sort()) !== JSON.stringify(computed.map(contentOf).sort())) throw new Error(`fast path differs from the drainer for ${u.id}:\n${stored.map(contentOf).sort().join("\n")}\n--\n${computed.map(contentOf).sort().join("\n")}`);
+    for (const item of computed) fast.set(`${u.id}|${item.language}`, item);
+  }
+  for (const item of await queryAll<StandingItem>(doc, { TableName: "SocialTable", KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": standingItemKeys.partition(caller.id) } })) fast.set(`${caller.id}|${item.language}`, item);
+  // Friends: the caller and the first FRIENDS users, through the social port.
+  for (const u of users.slice(0, FRIENDS)) {
+    await social.requestFriendByName(caller.id, u.username);
+    await social.acceptFriend(caller.id, u.id);
+  }
+
+  sam = await startLocalRunner({ port: 0, dynamoEndpoint: dynamo.endpoint, keyFile: path.join(scratch, "key"), buildDir: path.join(scratch, "build"), drainEveryMs: 0 });
   const auth = { authorization: `Basic ${Buffer.from(KEY).toString("base64")}` };
-  const get = async (p: Platform, pathname: string) => {
+  const get = async (pathname: string) => {
     const start = performance.now();
-    const res = await fetch(`${platforms[p]}${pathname}`, { headers: auth });
+    const res = await fetch(`${sam!.url}${pathname}`, { headers: auth });
     const body = (await res.json()) as any;
     const ms = performance.now() - start;
-    if (res.status !== 200) throw new Error(`${p} ${pathname}: ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 200) throw new Error(`${pathname}: ${res.status} ${JSON.stringify(body)}`);
     return { ms, body };
   };
-  const touch = async (p: Platform) => {
-    const res = await fetch(`${platforms[p]}/api/kodo/sharing`, { method: "PATCH", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ leaderboards: true }) });
-    if (res.status !== 200) throw new Error(`${p} PATCH sharing: ${res.status}`);
+  const touch = async () => {
+    const res = await fetch(`${sam!.url}/api/kodo/sharing`, { method: "PATCH", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ leaderboards: true }) });
+    if (res.status !== 200) throw new Error(`PATCH sharing: ${res.status}`);
   };
 
-  // Sanity: both rank the same users with the same totals.
-  const firstPages: Record<string, any> = {};
-  for (const p of ["cloudflare", "aws"] as const) {
-    await touch(p);
-    firstPages[p] = (await get(p, "/api/kodo/leaderboards?range=last_30_days")).body;
+  // Sanity: the API's board equals a ranking of every generated standing computed here.
+  const expected = (range: LeaderboardRange, language: string | null) => {
+    const c = RANGE_CODES[range];
+    return [...fast.values()]
+      .filter((i) => i.language === (language ?? "") && i[`g${c}pk`] !== undefined)
+      .map((i) => ({ username: i.username, seconds: Number(i[`s${c}`]) }))
+      .sort((a, b) => b.seconds - a.seconds || (a.username < b.username ? -1 : 1));
+  };
+  const boards = {
+    global: "/api/kodo/leaderboards?range=last_7_days&page=3",
+    language: "/api/kodo/leaderboards?language=Python&range=last_30_days",
+    friends: "/api/kodo/leaderboards?scope=friends&range=last_7_days",
+  } as const;
+  for (const [range, language, pathname] of [["last_7_days", null, boards.global], ["last_30_days", "Python", boards.language]] as const) {
+    await touch();
+    const { body } = await get(pathname);
+    const want = expected(range, language);
+    const offset = (body.page - 1) * 50;
+    const got = body.data.slice(0, 10).map((e: any) => [e.user.username, e.totalSeconds]);
+    const wantTop = want.slice(offset, offset + 10).map((e) => [e.username, Math.round(e.seconds * 100) / 100]);
+    if (body.total !== want.length || JSON.stringify(got) !== JSON.stringify(wantTop)) throw new Error(`${pathname}: board differs: total ${body.total} vs ${want.length}\n ${JSON.stringify(got)}\n ${JSON.stringify(wantTop)}`);
+    const rank = want.findIndex((e) => e.username === CALLER) + 1;
+    if (body.me?.rank !== rank) throw new Error(`${pathname}: caller's rank ${body.me?.rank}, expected ${rank}`);
+    console.log(`${pathname}: ${body.total} ranked, equal to the ranking computed here; caller #${rank}`);
   }
-  const brief = (b: any) => JSON.stringify({ total: b.total, me: b.me, top: b.data.slice(0, 10).map((e: any) => [e.user.username, e.totalSeconds, e.flagged, e.languages ?? null]) });
-  if (brief(firstPages.cloudflare) !== brief(firstPages.aws)) throw new Error(`boards differ:\n cloudflare ${brief(firstPages.cloudflare)}\n aws        ${brief(firstPages.aws)}`);
-  console.log(`both boards: ${firstPages.aws.total} users ranked; #1 ${firstPages.aws.data[0].user.username}; caller #${firstPages.aws.me.rank}`);
+  const friendsBoard = (await get(boards.friends)).body;
+  if (friendsBoard.total !== FRIENDS + 1) throw new Error(`friends board: ${friendsBoard.total} listed, expected ${FRIENDS + 1}`);
+  console.log(`friends board: ${friendsBoard.total} listed, caller #${friendsBoard.me?.rank}`);
 
-  const results: Record<string, Record<Platform, { samples: number; p50Ms: number; p90Ms: number }>> = {};
-  const measure = async (name: string, pathname: string, samples: number, cold: boolean) => {
-    const times: Record<Platform, number[]> = { cloudflare: [], aws: [] };
-    for (const p of ["cloudflare", "aws"] as const) if (!cold) await get(p, pathname); // warm
-    for (let i = 0; i < samples; i++) {
-      for (const p of (i % 2 === 0 ? ["cloudflare", "aws"] : ["aws", "cloudflare"]) as Platform[]) {
-        if (cold) await touch(p);
-        times[p].push((await get(p, pathname)).ms);
-      }
+  // Where a cold read's time goes: the store calls alone, in this process, median of 5.
+  const reads = standingReads(doc, "SocialTable");
+  const parts: Record<string, number> = {};
+  const part = async (name: string, f: () => Promise<unknown>) => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const start = performance.now();
+      await f();
+      times.push(performance.now() - start);
     }
-    results[name] = {
-      cloudflare: { samples, p50Ms: round(median(times.cloudflare), 1), p90Ms: round(percentile(times.cloudflare, 90), 1) },
-      aws: { samples, p50Ms: round(median(times.aws), 1), p90Ms: round(percentile(times.aws, 90), 1) },
-    };
-    console.log(`${name.padEnd(16)} cloudflare p50 ${String(results[name].cloudflare.p50Ms).padStart(8)} ms   aws p50 ${String(results[name].aws.p50Ms).padStart(8)} ms   (${samples} each)`);
+    parts[name] = round(median(times), 1);
   };
-  t = performance.now();
-  await measure("global cold", "/api/kodo/leaderboards?page=3", COLD, true);
-  await measure("global cached", "/api/kodo/leaderboards?page=3", CACHED, false);
-  await measure("language cold", "/api/kodo/leaderboards?language=Python&range=last_30_days", COLD, true);
-  await measure("language cached", "/api/kodo/leaderboards?language=Python&range=last_30_days", CACHED, false);
+  const g = { range: "last_7_days" as const, language: null };
+  const pageRows = (await reads.page({ ...g, offset: 100, limit: 50 })).rows;
+  await part("page 3 (global)", () => reads.page({ ...g, offset: 100, limit: 50 }));
+  await part("caller's rank (global)", () => reads.entry(g, caller.id));
+  await part("languages of a page", () => reads.languages(pageRows.map((r) => r.user.id), "last_7_days"));
+  await part("drain the caller's mark", () => drainUsers(deps, [caller.id]));
+  console.log(`store calls (ms, p50 of 5): ${JSON.stringify(parts)}`);
 
-  const summary = { benchmark: "leaderboard-aws", users: USERS, days: DAYS, rankedUsers: firstPages.aws.total, machine: machine(), results };
+  type Figures = { samples: number; p50Ms: number; p99Ms: number };
+  const results: Record<string, Figures> = {};
+  const measure = async (name: string, pathname: string, samples: number, cold: boolean) => {
+    const times: number[] = [];
+    if (!cold) await get(pathname); // warm
+    for (let i = 0; i < samples; i++) {
+      if (cold) await touch();
+      times.push((await get(pathname)).ms);
+    }
+    results[name] = { samples, p50Ms: round(median(times), 1), p99Ms: round(percentile(times, 99), 1) };
+    console.log(`${name.padEnd(18)} p50 ${String(results[name].p50Ms).padStart(8)} ms   p99 ${String(results[name].p99Ms).padStart(8)} ms   (${samples})`);
+  };
+  for (const [kind, pathname] of Object.entries(boards)) {
+    await measure(`${kind} cold`, pathname, COLD, true);
+    await measure(`${kind} cached`, pathname, CACHED, false);
+  }
+
+  const summary = { benchmark: "leaderboard-aws", users: USERS, days: DAYS, sample: SAMPLE, friends: FRIENDS, rankedGlobal: expected("last_7_days", null).length, machine: machine(), storeCallsMs: parts, results };
   await mkdir(path.join(ROOT, "bench", "results"), { recursive: true });
   await writeFile(path.join(ROOT, "bench", "results", "leaderboard-aws.json"), `${JSON.stringify(summary, null, 2)}\n`);
   console.log(JSON.stringify(summary));
 } finally {
   await sam?.close();
-  await cf?.dispose();
   await dynamo?.close();
-  await rm(persistTo, { recursive: true, force: true });
   await rm(scratch, { recursive: true, force: true });
 }

@@ -51,7 +51,7 @@ export function portsFromEnv(env: LambdaEnv): LambdaPorts {
   const socialTable = required(env, "SOCIAL_TABLE");
   const doc = documentClient(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {});
   const now = () => Date.now() / 1000;
-  // Derived days also write their compact board rows to the social table (board-days.ts).
+  // Ingest marks the user's board standings dirty in the social table (standings.ts).
   // The relay is offered only with its secret (KODO_RELAY_SECRET); ingest then queues for it.
   const relay = dynamoRelay(doc, { table: activityTable, secret: env.KODO_RELAY_SECRET });
   const activity = dynamoActivity(doc, { table: activityTable, boardTable: socialTable, relay: relay !== undefined });

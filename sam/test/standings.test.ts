@@ -13,7 +13,9 @@ import { dynamoActivity } from "../src/dynamo/activity.ts";
 import { drainStandings, standingItemKeys, type StandingDeps, type StandingItem } from "../src/dynamo/standings.ts";
 import { getItem } from "../src/dynamo/social-table.ts";
 import { standingPartition, standingSortKey } from "../src/dynamo/standing-keys.ts";
-import { markEveryUserDirty } from "../tools/backfill-standings.ts";
+import { dropLegacyBoardItems, markEveryUserDirty, recountBoards } from "../tools/backfill-standings.ts";
+import { standingReads } from "../src/dynamo/standing-reads.ts";
+import { batchWrite } from "../src/dynamo/client.ts";
 import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, allItems, createUser, localDynamo, startRunner } from "./helpers.ts";
 
 let dynamo: Awaited<ReturnType<typeof localDynamo>>;
@@ -183,5 +185,32 @@ describe("standings drainer (dynalite)", () => {
     expect(await markEveryUserDirty(dynamo.doc, ACCOUNTS_TABLE, SOCIAL_TABLE)).toBeGreaterThanOrEqual(1);
     await drainStandings(deps);
     expect((await standings(user.id)).find((i) => i.language === "Go")?.sl7).toBe(900);
+  });
+
+  it("the upgrade's recount rebuilds every board's total and rank histogram from the items; --drop-legacy removes the old build's rows", async () => {
+    clock = Date.now() / 1000;
+    const made = [await userWith([{ daysAgo: 1, count: 41 }]), await userWith([{ daysAgo: 2, count: 121 }]), await userWith([{ daysAgo: 1, count: 41 }])];
+    for (const u of made) await ports.social!.updateSharing(u.id, { leaderboards: true });
+    await drainStandings(deps);
+    const q = { range: "last_7_days" as const, language: null };
+    const reads = standingReads(dynamo.doc, SOCIAL_TABLE);
+    const ranks = async () => Promise.all(made.map(async (u) => (await reads.entry(q, u.id))?.rank));
+    const before = await ranks();
+    const total = await count("last_7_days", null);
+    // As a stack upgraded from a build without histograms: counters missing or off.
+    const countersNow = async () => (await allItems(dynamo.endpoint)).filter(({ table, item }) => table === SOCIAL_TABLE && /^(BCOUNT|BHIST)#/.test(String(item.pk))).map(({ item }) => item);
+    const nonZero = async () => Object.fromEntries((await countersNow()).filter((i) => Number(i.n) !== 0).map((i) => [`${String(i.pk)}|${String(i.sk)}`, Number(i.n)]));
+    const kept = await nonZero();
+    const counters = await countersNow();
+    await batchWrite(dynamo.doc, SOCIAL_TABLE, counters.map((i) => ({ delete: { pk: i.pk, sk: i.sk } })));
+    await batchWrite(dynamo.doc, SOCIAL_TABLE, [{ put: { pk: `BD#2026-01-01`, sk: made[0]!.id, c: 60 } }, { put: { pk: "BOARD", sk: `DIRTY#${made[0]!.id}`, at: 1 } }, { put: { pk: "BOARD", sk: "CACHE#abc", v: 1 } }]);
+    expect(await count("last_7_days", null)).toBe(0);
+    expect(await recountBoards(dynamo.doc, SOCIAL_TABLE)).toBe(Object.keys(kept).length);
+    expect(await nonZero()).toEqual(kept);
+    expect(await count("last_7_days", null)).toBe(total);
+    expect(await ranks()).toEqual(before);
+    expect(before[1]).toBeLessThan(before[0]!);
+    expect(await dropLegacyBoardItems(dynamo.doc, SOCIAL_TABLE)).toBe(3);
+    expect((await allItems(dynamo.endpoint)).filter(({ item }) => String(item.pk).startsWith("BD#") || String(item.sk).startsWith("CACHE#")).length).toBe(0);
   });
 });

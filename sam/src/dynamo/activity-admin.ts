@@ -6,7 +6,8 @@ import { activityKeys, timeKey } from "./keys.ts";
 import { heartbeatPageAfter } from "./log.ts";
 import { deleteHeartbeatChunk } from "./deletion.ts";
 import { ensureSettings, rebuildProgress, type MergeContext } from "./merge.ts";
-import { deleteBoardDays, markBoardDirty } from "./board-days.ts";
+import { deleteLegacyBoardRows } from "./legacy-board-days.ts";
+import { deleteStandings, markStandingDirty } from "./standings.ts";
 
 /**
  * How long adopting new settings recomputes before answering; the rest continues on the
@@ -45,13 +46,16 @@ export function dynamoActivityAdmin(doc: Doc, options: DayStoreOptions & { table
 
     async deleteHeartbeats(user, which) {
       const chunk = await deleteHeartbeatChunk(doc, options.table, user, which);
-      if (options.boardTable) await markBoardDirty(doc, options.boardTable, user.id); // its days were marked stale
+      if (options.boardTable) await markStandingDirty(doc, options.boardTable, user.id); // its days were marked stale
       return chunk;
     },
 
     async deleteAll(user) {
-      // The compact board rows first: they are found through the day items deleted below.
-      if (options.boardTable) await deleteBoardDays(doc, options.table, options.boardTable, user.id);
+      // Board standings, and legacy board rows first: those are found through the day items deleted below.
+      if (options.boardTable) {
+        await deleteLegacyBoardRows(doc, options.table, options.boardTable, user.id);
+        await deleteStandings(doc, options.boardTable, user.id);
+      }
       // The log first: the user partition's head and days are what a retry would need to find nothing left.
       for (const pk of [activityKeys.logPartition(user.id), activityKeys.userPartition(user.id)]) {
         const keys = await queryAll<{ pk: string; sk: string }>(doc, {

@@ -25,7 +25,7 @@ import { edgeHeartbeat, heartbeatCountBetween, heartbeatPageBetween, heartbeatsB
 import { ensureSettings, recompute, type MergeContext } from "./merge.ts";
 import { mapLimit } from "./pool.ts";
 import { noteSeen, readSeen } from "./seen.ts";
-import { markBoardDirty, writeBoardDay } from "./board-days.ts";
+import { markStandingDirty } from "./standings.ts";
 import { enqueueRelay, readRelay } from "./relay.ts";
 import { readProjectDays } from "./project-days.ts";
 
@@ -44,15 +44,7 @@ export interface DynamoActivityOptions extends DayStoreOptions {
  * never wait for a lock. As on Cloudflare, ingest stores heartbeats and marks days stale;
  * stale days are merged (with core's merge rules) when read.
  */
-export interface DynamoActivityStore extends ActivityStore {
-  /**
-   * The days of `start..end` as `days` reads them, making sure each has its compact board row
-   * (board-days.ts): stale days are derived (which writes it), fresh ones get it written.
-   */
-  refreshBoardDays(user: User, start: string, end: string): Promise<DayActivity[]>;
-}
-
-export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): DynamoActivityStore {
+export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): ActivityStore {
   const { table } = options;
   const now = options.now ?? (() => Date.now() / 1000);
   const ctx: MergeContext = { doc, table, options };
@@ -94,8 +86,8 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Dynamo
       for (const hb of resolved) for (const day of daysAffectedBy(hb.time, s)) stale.add(day);
     }
     await Promise.all([bumpDays(doc, table, user.id, [...stale]), noteSeen(doc, table, user.id, resolved)]);
-    // 4. Boards: after the days are marked stale, so a board that sees the mark derives them anew.
-    if (options.boardTable) await markBoardDirty(doc, options.boardTable, user.id);
+    // 4. Boards: after the days are marked stale, so the drainer that sees the mark derives them anew.
+    if (options.boardTable) await markStandingDirty(doc, options.boardTable, user.id);
     return outcomes;
   }
 
@@ -126,14 +118,6 @@ export function dynamoActivity(doc: Doc, options: DynamoActivityOptions): Dynamo
     days: (user, start, end, daysOptions) => readDays(user, start, end, daysOptions?.sessions === true),
 
     projectDays: (user, start, end, projects) => readProjectDays(ctx, user.id, mergeSettingsOf(user), start, end, projects),
-
-    async refreshBoardDays(user, start, end) {
-      const board = options.boardTable;
-      if (!board) throw new Error("refreshBoardDays needs the board table");
-      // Stale days write their rows when recomputed; fresh ones (derived before the user joined
-      // a board) get theirs here, at the version they were derived at.
-      return readDays(user, start, end, false, (item, activity) => writeBoardDay(doc, board, user.id, activity, item.cv ?? 0));
-    },
 
     async heartbeatsOn(user, day, page) {
       const { timeZone } = mergeSettingsOf(user);

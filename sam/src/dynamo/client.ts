@@ -31,15 +31,23 @@ export function isConditionFailure(err: unknown): boolean {
   return err instanceof Error && err.name === "ConditionalCheckFailedException";
 }
 
-/** Every item of a Query, following pagination (a page is at most 1 MB). */
-export async function queryAll<T = Record<string, unknown>>(doc: Doc, input: QueryCommandInput): Promise<T[]> {
-  const items: T[] = [];
-  let startKey: Record<string, unknown> | undefined;
+/**
+ * The pages of a Query, following `LastEvaluatedKey` (a page is at most 1 MB, or `Limit`
+ * items): the one paging loop every reader shares. Stop early by leaving the loop.
+ */
+export async function* queryPages<T = Record<string, unknown>>(doc: Doc, input: QueryCommandInput): AsyncGenerator<{ items: T[]; count: number }> {
+  let startKey: Record<string, unknown> | undefined = input.ExclusiveStartKey;
   do {
     const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) items.push(item as T);
+    yield { items: (page.Items ?? []) as T[], count: page.Count ?? 0 };
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+}
+
+/** Every item of a Query, following pagination. */
+export async function queryAll<T = Record<string, unknown>>(doc: Doc, input: QueryCommandInput): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of queryPages<T>(doc, input)) items.push(...page.items);
   return items;
 }
 

@@ -40,7 +40,7 @@ export interface DayItem {
 export interface DayStoreOptions {
   inlineMaxBytes?: number;
   partBytes?: number;
-  /** The social table: derived days also write their compact board rows there (board-days.ts). */
+  /** The social table: ingest marks the user's board standings dirty there (standings.ts). */
   boardTable?: string;
 }
 

@@ -5,7 +5,6 @@ import { finishRebuild, readHead, saveRebuild, settingsKeyOf, type HeadItem } fr
 import { RECOMPUTE_DAYS_PER_QUERY, WRITE_CONCURRENCY } from "./limits.ts";
 import { edgeHeartbeat, mergeInputsBetween } from "./log.ts";
 import { mapLimit } from "./pool.ts";
-import { writeBoardDay } from "./board-days.ts";
 
 export interface MergeContext {
   doc: Doc;
@@ -35,8 +34,7 @@ export async function recompute(ctx: MergeContext, userId: string, settings: Mer
     const beats = await mergeInputsBetween(ctx.doc, ctx.table, userId, from, to);
     return mapLimit(run, WRITE_CONCURRENCY, async ({ day, item }) => {
       const activity = rollUpDay(day, sessionsForDay(windowOf(beats, mergeWindow(day, settings)), day, settings));
-      const stored = await writeDay(ctx.doc, ctx.table, userId, activity, item?.dv ?? 0, key, item, ctx.options);
-      if (stored && ctx.options.boardTable) await writeBoardDay(ctx.doc, ctx.options.boardTable, userId, activity, item?.dv ?? 0);
+      await writeDay(ctx.doc, ctx.table, userId, activity, item?.dv ?? 0, key, item, ctx.options);
       return activity;
     });
   });

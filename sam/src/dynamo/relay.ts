@@ -46,7 +46,7 @@ import {
   type RelayStatus,
   type RelayStore,
 } from "@kodo/core";
-import { batchWrite, isConditionFailure, type Doc } from "./client.ts";
+import { batchWrite, isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { activityKeys, timeKey } from "./keys.ts";
 import { mapLimit } from "./pool.ts";
 
@@ -174,49 +174,27 @@ async function queuePage(doc: Doc, table: string, userId: string, limit: number,
 
 /** Every queue item's key (of any queue), for clearing. */
 async function allQueueKeys(doc: Doc, table: string, userId: string): Promise<{ pk: string; sk: string }[]> {
-  const keys: { pk: string; sk: string }[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
-        ExpressionAttributeValues: { ":pk": activityKeys.userPartition(userId), ":p": QUEUE_PREFIX },
-        ProjectionExpression: "pk, sk",
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    for (const i of res.Items ?? []) keys.push({ pk: String(i.pk), sk: String(i.sk) });
-    startKey = res.LastEvaluatedKey;
-  } while (startKey);
-  return keys;
+  const items = await queryAll<{ pk: string; sk: string }>(doc, {
+    TableName: table,
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+    ExpressionAttributeValues: { ":pk": activityKeys.userPartition(userId), ":p": QUEUE_PREFIX },
+    ProjectionExpression: "pk, sk",
+    ConsistentRead: true,
+  });
+  return items.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
 }
 
 async function countQueue(doc: Doc, table: string, userId: string, queue: string): Promise<{ count: number; oldest: number | null }> {
-  let count = 0;
-  let oldest: number | null = null;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
-        FilterExpression: "#queue = :q",
-        ExpressionAttributeNames: { "#queue": "queue" },
-        ExpressionAttributeValues: { ":pk": activityKeys.userPartition(userId), ":p": QUEUE_PREFIX, ":q": queue },
-        ProjectionExpression: "queuedAt",
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    for (const i of res.Items ?? []) {
-      count++;
-      if (oldest === null) oldest = Number(i.queuedAt);
-    }
-    startKey = res.LastEvaluatedKey;
-  } while (startKey);
-  return { count, oldest };
+  const items = await queryAll<{ queuedAt: number }>(doc, {
+    TableName: table,
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :p)",
+    FilterExpression: "#queue = :q",
+    ExpressionAttributeNames: { "#queue": "queue" },
+    ExpressionAttributeValues: { ":pk": activityKeys.userPartition(userId), ":p": QUEUE_PREFIX, ":q": queue },
+    ProjectionExpression: "queuedAt",
+    ConsistentRead: true,
+  });
+  return { count: items.length, oldest: items.length > 0 ? Number(items[0]!.queuedAt) : null };
 }
 
 export interface DynamoRelayOptions {
@@ -321,23 +299,16 @@ export interface DrainReport {
 /** The scheduled drain: every due user's queue, under their lease, until the deadline. */
 export async function drainRelays(doc: Doc, options: DrainOptions): Promise<DrainReport> {
   const now = options.now ?? (() => Date.now() / 1000);
-  const due: { sk: string; n: number }[] = [];
-  let startKey: Record<string, unknown> | undefined;
   const t = now();
-  do {
-    const res = await doc.send(
-      new QueryCommand({
-        TableName: options.table,
-        KeyConditionExpression: "pk = :pk",
-        FilterExpression: "#at <= :now",
-        ExpressionAttributeNames: { "#at": "at" },
-        ExpressionAttributeValues: { ":pk": DUE_PK, ":now": t },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const i of res.Items ?? []) due.push({ sk: String(i.sk), n: Number(i.n ?? 0) });
-    startKey = res.LastEvaluatedKey;
-  } while (startKey);
+  const due = (
+    await queryAll<{ sk: string; n?: number }>(doc, {
+      TableName: options.table,
+      KeyConditionExpression: "pk = :pk",
+      FilterExpression: "#at <= :now",
+      ExpressionAttributeNames: { "#at": "at" },
+      ExpressionAttributeValues: { ":pk": DUE_PK, ":now": t },
+    })
+  ).map((i) => ({ sk: String(i.sk), n: Number(i.n ?? 0) }));
   const report: DrainReport = { users: 0, batches: 0, forwarded: 0, failures: 0, errors: 0 };
   await mapLimit(due, options.concurrency ?? 8, async ({ sk: userId, n }) => {
     if (Date.now() >= options.deadlineMs) return;

@@ -8,8 +8,7 @@
  * lone outgoing item only shows its own owner a pending request).
  */
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { PRIVATE_SHARING, type SharingSettings } from "@kodo/core";
-import type { DynamoActivityStore } from "./activity.ts";
+import { PRIVATE_SHARING, type ActivityStore, type SharingSettings } from "@kodo/core";
 import type { FriendLink, FriendState, Goal, SocialStore } from "@kodo/core/social";
 import { isConditionFailure, queryAll, type Doc } from "./client.ts";
 import { dynamoBoard, syncBoardMember } from "./social-board.ts";
@@ -62,13 +61,13 @@ export async function exportedSharing(doc: Doc, table: string, userId: string): 
 }
 
 export interface DynamoSocialOptions extends SocialTables {
-  /** Board totals come from the users' derived days (merged on read when stale). */
-  activity: DynamoActivityStore;
+  /** Board standings are derived from the users' days (merged on read when stale). */
+  activity: ActivityStore;
 }
 
 export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStore {
   const { accountsTable, socialTable: table } = options;
-  const { wholeBoard: _oracle, ...board } = dynamoBoard(doc, options);
+  const board = dynamoBoard(doc, options);
 
   async function sharingItem(userId: string): Promise<SharingItem | null> {
     return getItem<SharingItem>(doc, table, socialKeys.sharing(userId));

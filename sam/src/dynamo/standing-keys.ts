@@ -6,24 +6,76 @@
  * shard's entries by time descending, then username ascending (D1's index order), and a page
  * of the whole board is a merge of the shards' first items.
  *
- * This module is the keys and the merge only (pure); the items, GSIs and the scheduled
- * drainer that writes them are not built yet.
+ * A user's rank is bounded by a histogram per board (`BHIST#<range>#<language>` /
+ * `<bucket>`: entries per 15 minutes of capped time, kept by the drainer): the entries of
+ * higher buckets are a sum over at most RANK_BUCKETS small items, and only the caller's own
+ * bucket is counted on the GSI (keys between the bucket's top and the caller's).
+ *
+ * This module is the keys, the buckets and the merge only (pure); standings.ts writes the
+ * items, standing-reads.ts reads them.
  */
 
-/** Partitions per board language and range (1,000 WCU each: 16,000 writes/s per language). */
-export const BOARD_SHARDS = 16;
+/**
+ * Partitions per board language and range: 4 x 1,000 WCU = 4,000 writes/s per board language,
+ * 10x the ~400 standing writes/s of 1M users at peak (docs/scale.md, "AWS"). Every page and
+ * rank reads each of them, so more shards buy write headroom with read fan-out; 16 (issue 16's
+ * first cut) made a cold read ~40 requests.
+ */
+export const BOARD_SHARDS = 4;
+
+/** Buckets of the drainer's dirty marks (a run takes up to 500 marks from each). */
+export const DIRTY_BUCKETS = 16;
 
 /** Largest capped sum a range can hold: 31 days x 18 h, in milliseconds (< 10^10). */
 const MAX_MS = 9_999_999_999;
 
-/** The user's shard (FNV-1a of the id): stable, so a user's entry stays in one partition. */
-export function shardOf(userId: string): number {
+/** Capped milliseconds as the sort key holds them. */
+function storedMs(seconds: number): number {
+  return Math.min(MAX_MS, Math.max(0, Math.round(seconds * 1000)));
+}
+
+/** Width of a rank bucket: 15 minutes of capped time. */
+export const RANK_BUCKET_MS = 900_000;
+/** Buckets a board can have (31 days x 18 h / 15 min = 2,232, plus the clamp's top). */
+export const RANK_BUCKETS = Math.floor(MAX_MS / RANK_BUCKET_MS) + 1;
+
+/** The rank bucket of an entry with `seconds` (from the same rounding as its sort key). */
+export function rankBucket(seconds: number): number {
+  return Math.floor(storedMs(seconds) / RANK_BUCKET_MS);
+}
+
+/** The histogram item's sort key of a bucket: zero-padded, so sort order is bucket order. */
+export function bucketKey(bucket: number): string {
+  return String(bucket).padStart(5, "0");
+}
+
+/**
+ * The smallest GSI sort key an entry of `bucket` can have (its most seconds, the bucket's
+ * top): entries of the bucket ranked before a key `sk` of it are those in `[bucketTopKey, sk)`.
+ */
+export function bucketTopKey(bucket: number): string {
+  const topMs = Math.min(MAX_MS, (bucket + 1) * RANK_BUCKET_MS - 1);
+  return String(MAX_MS - topMs).padStart(10, "0");
+}
+
+/** FNV-1a of the id: stable, so a user's entry stays in one partition. */
+function hashOf(userId: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < userId.length; i++) {
     h ^= userId.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  return h % BOARD_SHARDS;
+  return h;
+}
+
+/** The user's board shard. */
+export function shardOf(userId: string): number {
+  return hashOf(userId) % BOARD_SHARDS;
+}
+
+/** The user's dirty-mark bucket. */
+export function dirtyBucketOf(userId: string): number {
+  return hashOf(userId) % DIRTY_BUCKETS;
 }
 
 /** The GSI partition of a user's entry on the board of `language` (null: all coding time). */
@@ -42,8 +94,7 @@ export function boardPartitions(language: string | null): string[] {
  * is the code-unit order D1 uses.
  */
 export function standingSortKey(seconds: number, username: string): string {
-  const ms = Math.min(MAX_MS, Math.max(0, Math.round(seconds * 1000)));
-  return `${String(MAX_MS - ms).padStart(10, "0")}#${username}`;
+  return `${String(MAX_MS - storedMs(seconds)).padStart(10, "0")}#${username}`;
 }
 
 /**

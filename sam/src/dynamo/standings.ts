@@ -5,7 +5,7 @@
  * user's name and sharing, so no board read sums anyone's days.
  *
  * - Written by the drainer (`drainStandings`), never by a request's ingest: ingest leaves a
- *   `DIRTY#<bucket>` / `<userId>` mark (16 buckets by the user's shard, so marks spread over
+ *   `DIRTY#<bucket>` / `<userId>` mark (DIRTY_BUCKETS = 16 buckets by a hash of the user, so marks spread over
  *   partitions), and a standing files its user under `DUE#<epoch hour>` / `<userId>` for its
  *   next local midnight (`refreshAt`), when its ranges move.
  * - The drainer derives the user's last BOARD_STANDING_DAYS local days through the activity
@@ -19,12 +19,12 @@
  *   once (`syncStandingSharing`), so privacy holds in the index itself, as in D1's query.
  */
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { dayOf, type SharingSettings, type User } from "@kodo/core";
-import { LEADERBOARD_RANGES, boardStanding, boardStandingFirstDay, type LeaderboardRange } from "@kodo/core/social";
-import { isConditionFailure, queryAll, type Doc } from "./client.ts";
+import { dayOf, type ActivityStore, type SharingSettings, type User } from "@kodo/core";
+import { LEADERBOARD_RANGES, boardStanding, boardStandingFirstDay, type BoardStanding, type LeaderboardRange } from "@kodo/core/social";
+import { batchGetAll } from "./batch-get.ts";
+import { isConditionFailure, queryAll, queryPages, type Doc } from "./client.ts";
 import { mapLimit } from "./pool.ts";
-import type { DynamoActivityStore } from "./activity.ts";
-import { BOARD_SHARDS, shardOf, standingPartition, standingSortKey } from "./standing-keys.ts";
+import { DIRTY_BUCKETS, bucketKey, dirtyBucketOf, rankBucket, standingPartition, standingSortKey } from "./standing-keys.ts";
 import { getItem, profilesOf, socialKeys } from "./social-table.ts";
 import { sharingOfItem, type SharingItem } from "./social.ts";
 
@@ -35,8 +35,11 @@ export const standingItemKeys = {
   partition: (userId: string) => `STAND#${userId}`,
   standing: (userId: string, language: string | null) => ({ pk: `STAND#${userId}`, sk: `L#${language ?? ""}` }),
   count: (range: LeaderboardRange, language: string | null) => ({ pk: `BCOUNT#${range}#${language ?? ""}`, sk: "N" }),
+  /** The board's rank histogram: entries per bucket of capped time (standing-keys.ts). */
+  histPartition: (range: LeaderboardRange, language: string | null) => `BHIST#${range}#${language ?? ""}`,
+  hist: (range: LeaderboardRange, language: string | null, bucket: number) => ({ pk: `BHIST#${range}#${language ?? ""}`, sk: bucketKey(bucket) }),
   dirtyPartition: (bucket: number) => `DIRTY#${bucket}`,
-  dirty: (userId: string) => ({ pk: `DIRTY#${shardOf(userId)}`, sk: userId }),
+  dirty: (userId: string) => ({ pk: `DIRTY#${dirtyBucketOf(userId)}`, sk: userId }),
   duePartition: (hour: number) => `DUE#${hour}`,
   due: (hour: number, userId: string) => ({ pk: `DUE#${hour}`, sk: userId }),
   /** The first hour whose `DUE#` partition may still hold marks (the drainer's cursor). */
@@ -88,25 +91,47 @@ function withIndexAttributes(item: StandingItem): StandingItem {
   return out;
 }
 
-/** +1/-1 per (range, language) board the entry joins or leaves between `before` and `after`. */
-function countDeltas(before: StandingItem | null, after: StandingItem | null): { range: LeaderboardRange; language: string | null; delta: number }[] {
-  const out: { range: LeaderboardRange; language: string | null; delta: number }[] = [];
+/** A counter move: the board's total (`bucket` undefined) or one rank bucket of it. */
+export interface BoardDelta {
+  range: LeaderboardRange;
+  language: string | null;
+  bucket?: number;
+  delta: number;
+}
+
+/**
+ * The counter moves between `before` and `after`: +1/-1 on a (range, language) board's total
+ * when the entry joins or leaves it, and -1/+1 on the rank buckets it leaves and enters.
+ */
+export function boardDeltas(before: StandingItem | null, after: StandingItem | null): BoardDelta[] {
+  const out: BoardDelta[] = [];
   for (const r of LEADERBOARD_RANGES) {
     const c = RANGE_CODES[r];
-    const was = before ? before[`g${c}pk`] !== undefined : false;
-    const is = after ? after[`g${c}pk`] !== undefined : false;
+    const was = before && before[`g${c}pk`] !== undefined ? rankBucket(Number(before[`s${c}`] ?? 0)) : null;
+    const is = after && after[`g${c}pk`] !== undefined ? rankBucket(Number(after[`s${c}`] ?? 0)) : null;
+    const language = (after ?? before)!.language === "" ? null : (after ?? before)!.language;
+    if ((was === null) !== (is === null)) out.push({ range: r, language, delta: is === null ? -1 : 1 });
     if (was !== is) {
-      const language = (after ?? before)!.language;
-      out.push({ range: r, language: language === "" ? null : language, delta: is ? 1 : -1 });
+      if (was !== null) out.push({ range: r, language, bucket: was, delta: -1 });
+      if (is !== null) out.push({ range: r, language, bucket: is, delta: 1 });
     }
   }
   return out;
 }
 
-async function addCounts(doc: Doc, table: string, deltas: ReturnType<typeof countDeltas>): Promise<void> {
-  for (const d of deltas) {
-    await doc.send(new UpdateCommand({ TableName: table, Key: standingItemKeys.count(d.range, d.language), UpdateExpression: "ADD n :d", ExpressionAttributeValues: { ":d": d.delta } }));
-  }
+async function addCounts(doc: Doc, table: string, deltas: BoardDelta[]): Promise<void> {
+  await Promise.all(
+    deltas.map((d) =>
+      doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: d.bucket === undefined ? standingItemKeys.count(d.range, d.language) : standingItemKeys.hist(d.range, d.language, d.bucket),
+          UpdateExpression: "ADD n :d",
+          ExpressionAttributeValues: { ":d": d.delta },
+        }),
+      ),
+    ),
+  );
 }
 
 /** Thrown inside a refresh when another drainer changed an item first: the user stays dirty. */
@@ -130,7 +155,7 @@ async function replaceStanding(doc: Doc, table: string, before: StandingItem | n
     if (isConditionFailure(err)) throw new Conflict();
     throw err;
   }
-  await addCounts(doc, table, countDeltas(before, next));
+  await addCounts(doc, table, boardDeltas(before, next));
 }
 
 async function storedStandings(doc: Doc, table: string, userId: string): Promise<StandingItem[]> {
@@ -151,9 +176,51 @@ export interface StandingDeps {
   doc: Doc;
   accountsTable: string;
   socialTable: string;
-  activity: DynamoActivityStore;
+  activity: ActivityStore;
   /** Epoch seconds (tests pass a clock). */
   now?: () => number;
+}
+
+/**
+ * The standing items of a user (by board language) for their computed `standing`, each one
+ * version past the stored one in `previous`: what the drainer writes (and the bench seeds).
+ */
+export function standingItems(
+  user: Pick<User, "id" | "username" | "displayName">,
+  sharing: Pick<SharingSettings, "leaderboards" | "languages">,
+  standing: BoardStanding,
+  now: number,
+  previous: ReadonlyMap<string, StandingItem> = new Map(),
+): Map<string, StandingItem> {
+  const next = new Map<string, StandingItem>();
+  for (const row of standing.rows) {
+    const language = row.language ?? "";
+    const item: StandingItem = {
+      ...standingItemKeys.standing(user.id, row.language),
+      userId: user.id,
+      language,
+      username: user.username,
+      displayName: user.displayName,
+      onBoard: sharing.leaderboards,
+      sharesLanguages: sharing.languages,
+      updatedAt: Math.floor(now),
+      ver: (previous.get(language)?.ver ?? 0) + 1,
+    };
+    for (const r of LEADERBOARD_RANGES) {
+      const c = RANGE_CODES[r];
+      item[`s${c}`] = row.seconds[r];
+      item[`f${c}`] = row.flagged[r];
+      item[`d${c}`] = row.days[r];
+    }
+    if (language === "") {
+      // The hour its user is filed under (deletion finds the mark), and every language's seconds
+      // per range (LEADERBOARD_RANGES order), so a page's languages are one BatchGet (standing-reads.ts).
+      if (standing.refreshAt !== null) item.dueHour = Math.floor(standing.refreshAt / 3600);
+      item.langs = Object.fromEntries(standing.rows.filter((r) => r.language !== null).map((r) => [r.language, LEADERBOARD_RANGES.map((x) => r.seconds[x])]));
+    }
+    next.set(language, withIndexAttributes(item));
+  }
+  return next;
 }
 
 /**
@@ -170,35 +237,12 @@ export async function refreshStanding(deps: StandingDeps, userId: string): Promi
     storedStandings(doc, table, userId),
   ]);
   const byLanguage = new Map(stored.map((s) => [s.language, s]));
-  const next = new Map<string, StandingItem>();
+  let next = new Map<string, StandingItem>();
   let refreshAt: number | null = null;
   if (user) {
-    const sharing = sharingOfItem(sharingItem);
     const standing = boardStanding(await deps.activity.days(user, boardStandingFirstDay(user.timeZone, now), dayOf(now, user.timeZone)), user.timeZone, now);
     refreshAt = standing.refreshAt;
-    for (const row of standing.rows) {
-      const language = row.language ?? "";
-      const item: StandingItem = {
-        ...standingItemKeys.standing(userId, row.language),
-        userId,
-        language,
-        username: user.username,
-        displayName: user.displayName,
-        onBoard: sharing.leaderboards,
-        sharesLanguages: sharing.languages,
-        updatedAt: Math.floor(now),
-        ver: (byLanguage.get(language)?.ver ?? 0) + 1,
-      };
-      for (const r of LEADERBOARD_RANGES) {
-        const c = RANGE_CODES[r];
-        item[`s${c}`] = row.seconds[r];
-        item[`f${c}`] = row.flagged[r];
-        item[`d${c}`] = row.days[r];
-      }
-      // The all-coding-time item remembers the hour its user is filed under (deletion finds the mark).
-      if (language === "" && standing.refreshAt !== null) item.dueHour = Math.floor(standing.refreshAt / 3600);
-      next.set(language, withIndexAttributes(item));
-    }
+    next = standingItems(user, sharingOfItem(sharingItem), standing, now, byLanguage);
   }
   try {
     for (const [language, item] of next) {
@@ -269,12 +313,38 @@ export interface DrainResult {
   conflicts: number;
 }
 
+/** Refreshes a marked user and clears the mark unless they were marked again meanwhile. */
+async function drainMark(deps: StandingDeps, mark: { pk: string; sk: string; at: number }, result: DrainResult): Promise<void> {
+  if (!(await refreshStanding(deps, mark.sk))) {
+    result.conflicts += 1;
+    return;
+  }
+  result.refreshed += 1;
+  await deps.doc
+    .send(new DeleteCommand({ TableName: deps.socialTable, Key: { pk: mark.pk, sk: mark.sk }, ConditionExpression: "#at = :at", ExpressionAttributeNames: { "#at": "at" }, ExpressionAttributeValues: { ":at": mark.at } }))
+    .catch((err: unknown) => {
+      if (!isConditionFailure(err)) throw err; // marked again: the next run refreshes again
+    });
+}
+
+/**
+ * Drains only these users' own marks (a BatchGet of their `DIRTY#` keys; users without one
+ * cost nothing more): what a read does for the users whose rows it shows, so its cost does not
+ * depend on anyone else's writes.
+ */
+export async function drainUsers(deps: StandingDeps, userIds: readonly string[]): Promise<DrainResult> {
+  const result: DrainResult = { refreshed: 0, conflicts: 0 };
+  const marks = await batchGetAll<{ pk: string; sk: string; at: number }>(deps.doc, deps.socialTable, [...new Set(userIds)].map(standingItemKeys.dirty), { ConsistentRead: true });
+  await mapLimit(marks, DRAIN_CONCURRENCY, (mark) => drainMark(deps, mark, result));
+  return result;
+}
+
 /**
  * One drain run: every `DIRTY#` bucket, then the `DUE#` hours from the cursor up to now (each
  * mark whose `refreshAt` passed). A mark is removed only if nothing marked the user again since
  * it was read. The scheduled function calls this; tests call it before reading boards.
  */
-export async function drainStandings(deps: StandingDeps, options: { only?: string[]; dirtyOnly?: boolean } = {}): Promise<DrainResult> {
+export async function drainStandings(deps: StandingDeps, options: { dirtyOnly?: boolean } = {}): Promise<DrainResult> {
   const { doc, socialTable: table } = deps;
   const now = (deps.now ?? (() => Date.now() / 1000))();
   const result: DrainResult = { refreshed: 0, conflicts: 0 };
@@ -285,26 +355,21 @@ export async function drainStandings(deps: StandingDeps, options: { only?: strin
     return ok;
   };
 
-  const buckets = options.only ? [...new Set(options.only.map(shardOf))] : Array.from({ length: BOARD_SHARDS }, (_, b) => b);
-  for (const bucket of buckets) {
-    let marks = await queryAll<{ pk: string; sk: string; at: number }>(doc, {
+  for (let bucket = 0; bucket < DIRTY_BUCKETS; bucket++) {
+    const marks: { pk: string; sk: string; at: number }[] = [];
+    for await (const page of queryPages<{ pk: string; sk: string; at: number }>(doc, {
       TableName: table,
       KeyConditionExpression: "pk = :pk",
       ExpressionAttributeValues: { ":pk": standingItemKeys.dirtyPartition(bucket) },
       ConsistentRead: true,
       Limit: DRAIN_BATCH,
-    });
-    if (options.only) marks = marks.filter((m) => options.only!.includes(m.sk));
-    await mapLimit(marks.slice(0, DRAIN_BATCH), DRAIN_CONCURRENCY, async (mark) => {
-      if (!(await refresh(mark.sk))) return;
-      await doc
-        .send(new DeleteCommand({ TableName: table, Key: { pk: mark.pk, sk: mark.sk }, ConditionExpression: "#at = :at", ExpressionAttributeNames: { "#at": "at" }, ExpressionAttributeValues: { ":at": mark.at } }))
-        .catch((err: unknown) => {
-          if (!isConditionFailure(err)) throw err; // marked again: the next run refreshes again
-        });
-    });
+    })) {
+      marks.push(...page.items);
+      if (marks.length >= DRAIN_BATCH) break;
+    }
+    await mapLimit(marks.slice(0, DRAIN_BATCH), DRAIN_CONCURRENCY, (mark) => drainMark(deps, mark, result));
   }
-  if (options.only || options.dirtyOnly) return result;
+  if (options.dirtyOnly) return result;
 
   const nowHour = Math.floor(now / 3600);
   const cursor = (await getItem<{ hour: number }>(doc, table, standingItemKeys.dueCursor))?.hour ?? nowHour - 48;
