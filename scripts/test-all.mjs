@@ -15,7 +15,7 @@
  * fails the run; the other steps still run (those that need it do not) and the failures are
  * listed last. KODO_TEST_JOBS=1 runs one step at a time, in the same order.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,11 +71,36 @@ const results = [];
 /** Steps still running: their output so far, printed if the run itself is stopped (CI timeout). */
 const running = new Map();
 
+/** Every process below `pid` (Linux/macOS `ps`), parents before their children. */
+function descendants(pid) {
+  let table;
+  try {
+    table = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" });
+  } catch {
+    return [];
+  }
+  const children = new Map();
+  for (const line of table.trim().split("\n")) {
+    const [p, pp] = line.trim().split(/\s+/).map(Number);
+    children.set(pp, [...(children.get(pp) ?? []), p]);
+  }
+  const out = [];
+  for (let queue = [pid]; queue.length; ) for (const c of children.get(queue.shift()) ?? []) out.push(c), queue.push(c);
+  return out;
+}
+
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
     for (const [name, { child, chunks, t0 }] of running) {
       process.stdout.write(`\n===== STOPPED ${name} after ${secs(Date.now() - t0)} (${signal}); its output so far =====\n${Buffer.concat(chunks).toString()}\n===== end of ${name} =====\n`);
-      child.kill(signal);
+      // The whole tree: npm's `sh -c` does not pass the signal on to the suite it started.
+      for (const pid of [child.pid, ...descendants(child.pid)]) {
+        try {
+          process.kill(pid, signal);
+        } catch {
+          /* gone */
+        }
+      }
     }
     process.exit(1);
   });
