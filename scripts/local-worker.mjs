@@ -155,7 +155,11 @@ export async function freePort() {
 // ---- the dashboard (site/) beside the worker -------------------------------------------
 
 const SITE = path.join(ROOT, "site");
-/** One file the build of each target writes last-ish (site/svelte.config.js picks the adapter). */
+/**
+ * One file the build of each target writes last-ish (site/svelte.config.js picks the adapter).
+ * Each target builds in its own Kit folder (.svelte-kit, .svelte-kit-aws), so building one
+ * leaves the other's output fresh.
+ */
 const SITE_OUTPUT = {
   cloudflare: path.join(SITE, ".svelte-kit", "cloudflare", "_worker.js"),
   aws: path.join(SITE, "build-aws", "server", "lambda-manifest.js"),
@@ -172,18 +176,9 @@ async function newestMtime(dir) {
   return newest;
 }
 
-/**
- * The target of the last build. Both builds write Kit's server to site/.svelte-kit/output, and
- * adapter-cloudflare's `_worker.js` imports it from there (the AWS adapter copies it into
- * build-aws/), so after an AWS build the Cloudflare output is stale whatever its mtime: its
- * worker would serve the AWS build's pages with asset names its own folder lacks.
- */
-const LAST_TARGET = path.join(SITE, ".svelte-kit", "kodo-last-build-target");
-
 async function siteIsFresh(target) {
-  const { existsSync, readFileSync, statSync } = await import("node:fs");
+  const { existsSync, statSync } = await import("node:fs");
   if (!existsSync(SITE_OUTPUT[target])) return false;
-  if (target === "cloudflare" && (!existsSync(LAST_TARGET) || readFileSync(LAST_TARGET, "utf8") !== "cloudflare")) return false;
   const built = statSync(SITE_OUTPUT[target]).mtimeMs;
   const sources = Math.max(
     await newestMtime(path.join(SITE, "src")),
@@ -197,12 +192,12 @@ async function siteIsFresh(target) {
 /**
  * Builds the SvelteKit site for `target` ("cloudflare": `npm run build -w site`, "aws":
  * `npm run build:aws -w site`) when its output is missing or older than its sources. Builds of
- * one working tree take turns (a lock directory): two at once would write the same .svelte-kit
- * folder, whichever their target.
+ * one working tree take turns (a lock directory): two builds of one target would write the same
+ * Kit folder, and both targets' builds run `svelte-kit sync` on site/.svelte-kit.
  */
 export async function ensureSiteBuilt({ log = false, target = "cloudflare" } = {}) {
   if (await siteIsFresh(target)) return false;
-  const { mkdirSync, rmSync, statSync, writeFileSync } = await import("node:fs");
+  const { mkdirSync, rmSync, statSync } = await import("node:fs");
   const lock = path.join(SITE, ".svelte-kit-build.lock");
   const deadline = Date.now() + 300_000;
   for (;;) {
@@ -225,7 +220,6 @@ export async function ensureSiteBuilt({ log = false, target = "cloudflare" } = {
     await run(npm, ["run", SITE_BUILD_SCRIPT[target], "-w", "site"], { cwd: ROOT, env: { ...QUIET_ENV, PATH: `${path.join(ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` }, maxBuffer: 64 * 1024 * 1024 }).catch((err) => {
       throw new Error(`building the site failed:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
     });
-    writeFileSync(LAST_TARGET, target);
     if (log) process.stderr.write(`site built (${target})\n`);
     return true;
   } finally {

@@ -102,7 +102,7 @@ export async function startRunner(dynamoEndpoint: string, vars: Record<string, s
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sam:local did not start in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`sam:local did not start in 150 s:\n${output}`)), 150_000);
     const check = () => {
       const m = /Kodo API: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (m) {
