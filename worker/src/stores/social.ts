@@ -87,6 +87,24 @@ export function d1Social(db: D1Database): SocialStore {
       return lists;
     },
 
+    async friendsBoard(userId) {
+      // The caller and their accepted friends, with what a friends page shows of them besides
+      // activity: names, and the sharing generation (updated_at: moves on every sharing change
+      // and cache bump). One query; the version is a digest of the whole answer.
+      const results = await db
+        .prepare(
+          `SELECT u.id, u.username, u.display_name, sh.updated_at FROM users u LEFT JOIN user_sharing sh ON sh.user_id = u.id
+            WHERE u.id = ?1 OR u.id IN (SELECT f.addressee_id FROM friendships f WHERE f.requester_id = ?1 AND f.status = 'accepted'
+                                        UNION ALL SELECT f.requester_id FROM friendships f WHERE f.addressee_id = ?1 AND f.status = 'accepted')
+            ORDER BY u.id`,
+        )
+        .bind(userId)
+        .raw<[string, string, string | null, string | null]>();
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(results)));
+      const version = [...new Uint8Array(digest, 0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      return { userIds: results.map((r) => r[0]), version };
+    },
+
     async friendState(userId, otherId) {
       const row = await db
         .prepare(
