@@ -93,9 +93,13 @@ export function d1Social(db: D1Database): SocialStore {
       // and cache bump). One query; the version is a digest of the whole answer.
       const results = await db
         .prepare(
-          `SELECT u.id, u.username, u.display_name, sh.updated_at FROM users u LEFT JOIN user_sharing sh ON sh.user_id = u.id
-            WHERE u.id = ?1 OR u.id IN (SELECT f.addressee_id FROM friendships f WHERE f.requester_id = ?1 AND f.status = 'accepted'
-                                        UNION ALL SELECT f.requester_id FROM friendships f WHERE f.addressee_id = ?1 AND f.status = 'accepted')
+          // Members first (each friendship index), then their rows by key: an OR over users
+          // would scan every account.
+          `SELECT u.id, u.username, u.display_name, sh.updated_at
+             FROM (SELECT ?1 AS id
+                   UNION ALL SELECT f.addressee_id FROM friendships f WHERE f.requester_id = ?1 AND f.status = 'accepted'
+                   UNION ALL SELECT f.requester_id FROM friendships f WHERE f.addressee_id = ?1 AND f.status = 'accepted') m
+             JOIN users u ON u.id = m.id LEFT JOIN user_sharing sh ON sh.user_id = u.id
             ORDER BY u.id`,
         )
         .bind(userId)
