@@ -1,9 +1,9 @@
 /**
  * The friends board is cached per viewer under its members' version (SocialStore.friendsBoard),
- * read on every request: new activity waits for the cache's TTL, as on the global board, but a
- * friend who hides languages, unfriends, is renamed or deletes their account is off the next
- * page at once, even when the change was made elsewhere (another isolate: here, the store
- * itself, so this isolate's cache fan-out never runs).
+ * read on every request: a page is served from the cache while nothing on it changed, and a
+ * friend's new figures (their flush), a friend who hides languages, unfriends, is renamed or
+ * deletes their account show on the next page at once, even when the change was made elsewhere
+ * (another isolate: here, the store itself, so this isolate's cache fan-out never runs).
  */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ let bob: SocialUser;
 
 const board = async (q = "") => (await getJson(`/api/kodo/leaderboards?scope=friends${q}`, me.key)) as any;
 const rows = (b: any) => b.data.map((e: any) => [e.user.username, e.totalSeconds, e.languages?.map((l: any) => l.name) ?? null]);
-/** Activity written behind the cache's back (as a flush in another object would). */
+/** Figures changed behind the cache's back without a flush's stamp (no writer of the app does this). */
 const addTime = (u: SocialUser, seconds: number) => env.DB.prepare("UPDATE board_entries SET last_7_days = last_7_days + ?1, last_30_days = last_30_days + ?1 WHERE user_id = ?2").bind(seconds, u.id).run();
 
 beforeEach(async () => {
@@ -31,13 +31,19 @@ beforeEach(async () => {
 });
 
 describe("the friends board's cache", () => {
-  it("serves activity from the cache until the TTL, like the global board", async () => {
+  it("serves a page from the cache while nothing on it changed", async () => {
     const first = rows(await board());
     expect(first.map((r: any) => r[0])).toEqual([ann.username, bob.username, me.username]);
     await addTime(me, 7200);
     expect(rows(await board())).toEqual(first);
     // Another page, range or language is its own entry (read fresh here).
     expect(rows(await board("&range=last_30_days"))[0][0]).toBe(me.username);
+  });
+
+  it("shows a friend's new figures as soon as their flush stores them", async () => {
+    expect(rows(await board())[0][0]).toBe(ann.username);
+    await seed(bob, block(localTime(now, bob.zone, 2, 9), 30, 300, { language: "Python" })); // posts, then flushes
+    expect(rows(await board())[0][0]).toBe(bob.username);
   });
 
   it("drops a friend who hides languages from the language board at once", async () => {

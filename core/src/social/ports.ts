@@ -91,10 +91,10 @@ export interface SocialStore {
   leaderboardPage(query: BoardQuery & { offset: number; limit: number }): Promise<{ total: number; rows: LeaderboardRow[] }>;
   /**
    * The caller's friends board: the caller and their accepted friends, and a version of all a
-   * friends page shows of them apart from their activity (who they are, their names, their
-   * sharing generation): it changes the moment a friend unfriends, hides, is renamed or is
-   * deleted, so a friends page may be cached under it (activity waits for the cache's TTL, as
-   * on the global board). Optional: a store without it has its friends boards read fresh.
+   * friends page shows of them (who they are, their names, their sharing generation, when
+   * their standings were last written): it changes the moment a friend unfriends, hides, is
+   * renamed, is deleted or has new figures stored, so a friends page may be cached under it.
+   * Optional: a store without it has its friends boards read fresh.
    */
   friendsBoard?(userId: string): Promise<{ userIds: string[]; version: string }>;
   /** The user's 1-based rank and row on the board, or null when they are not listed on it. */

@@ -8,7 +8,8 @@
  * activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it. A friends
  * board (a list of ids, private to the caller) is cached per viewer under its members' version
  * (SocialStore.friendsBoard, read on every request: one small query), so a friend who unfriends
- * or hides is off it at the next request; without that version it is read fresh. Team boards
+ * or hides is off it, and a friend's new figures on it, at the next request; without that
+ * version it is read fresh. Team boards
  * (routes/teams-dashboard.ts) use the same cache, keyed by their members and chosen projects.
  */
 import type { Ports } from "../../ports.ts";
