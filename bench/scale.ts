@@ -65,6 +65,8 @@ const MODEL = {
 
 /** D1 tables whose rows grow with a user's active days (the rest: a bounded number per user). */
 const D1_DAY_TABLES = new Set(["daily_activity"]);
+/** D1 tables of a size bounded per board, not per user (board languages x ranges x buckets): not extrapolated. */
+const D1_SHARED_TABLES = new Set(["board_histogram", "board_version"]);
 /** Durable Object tables by what their rows grow with. */
 const OBJECT_HEARTBEAT_TABLES = new Set(["heartbeats"]);
 const OBJECT_DAY_TABLES = new Set(["days"]);
@@ -254,9 +256,9 @@ async function analyse(m: {
   const withRows = Object.entries(d1Used).filter(([t]) => (m.d1.rows[t] ?? 0) > 0);
   const d1DayBytes = sum(withRows.filter(([t]) => D1_DAY_TABLES.has(t)).map(([, b]) => b));
   const d1DayRows = sum([...D1_DAY_TABLES].map((t) => m.d1.rows[t] ?? 0));
-  const d1UserBytes = sum(withRows.filter(([t]) => !D1_DAY_TABLES.has(t)).map(([, b]) => b));
+  const d1UserBytes = sum(withRows.filter(([t]) => !D1_DAY_TABLES.has(t) && !D1_SHARED_TABLES.has(t)).map(([, b]) => b));
   const d1PerUserYear = (d1DayRows ? (d1DayBytes / userDays) * perUserYearDays : 0) + d1UserBytes / users;
-  const d1RowsPerUserYear = (d1DayRows / userDays) * perUserYearDays + sum(Object.entries(m.d1.rows).filter(([t]) => !D1_DAY_TABLES.has(t)).map(([, n]) => n)) / users;
+  const d1RowsPerUserYear = (d1DayRows / userDays) * perUserYearDays + sum(Object.entries(m.d1.rows).filter(([t]) => !D1_DAY_TABLES.has(t) && !D1_SHARED_TABLES.has(t)).map(([, n]) => n)) / users;
 
   // Board standings (the new design) are also rewritten at each local midnight while any range
   // holds time: every calendar day for a user active a few days a month. Modelled as every

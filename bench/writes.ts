@@ -44,8 +44,8 @@ const trace = traceOf(USERS, DAYS);
 const everySendTrace = traceOf(EVERY_SEND_USERS, EVERY_SEND_DAYS);
 const policies: { name: string; policy: FlushPolicy; trace: TraceUser[] }[] = [
   { name: "configured", policy: configured, trace },
-  { name: "lazy", policy: { quietSeconds: 1800, maxDelaySeconds: 7200 }, trace },
-  { name: "every_send", policy: { quietSeconds: 0, maxDelaySeconds: 0 }, trace: everySendTrace },
+  { name: "lazy", policy: { quietSeconds: 1800, maxDelaySeconds: 7200, minIntervalSeconds: 0 }, trace },
+  { name: "every_send", policy: { quietSeconds: 0, maxDelaySeconds: 0, minIntervalSeconds: 0 }, trace: everySendTrace },
 ];
 
 const traceHeartbeats = trace.reduce((n, u) => n + u.heartbeats.length, 0);

@@ -11,5 +11,5 @@ export function configuredPolicy(): FlushPolicy {
     if (!m) throw new Error(`${name} not found in wrangler.toml`);
     return Number(m[1]);
   };
-  return { quietSeconds: read("FLUSH_QUIET_SECONDS"), maxDelaySeconds: read("FLUSH_MAX_DELAY_SECONDS") };
+  return { quietSeconds: read("FLUSH_QUIET_SECONDS"), maxDelaySeconds: read("FLUSH_MAX_DELAY_SECONDS"), minIntervalSeconds: read("FLUSH_MIN_INTERVAL_SECONDS") };
 }

@@ -1,6 +1,6 @@
 /**
  * The flush policy on a simulated clock. A user's Durable Object flushes when its alarm fires:
- * at nextFlushAt(first unflushed change, latest change, policy), re-armed by every ingest that
+ * at nextFlushAt(first unflushed change, latest change, policy, previous flush), re-armed by every ingest that
  * stored something (worker/src/activity/object.ts, scheduleFlush). Replaying a trace, the
  * heartbeats sent between two such instants reach D1 in that one flush, so they can be sent
  * together and the flush triggered right after: D1 sees exactly the writes it would have.
@@ -24,13 +24,15 @@ export function flushSegments(heartbeats: readonly TraceHeartbeat[], policy: Flu
   let sends = 0;
   let pendingSince: number | null = null;
   let lastActivity = 0;
+  let lastFlush: number | null = null;
   for (let i = 0; i < sorted.length; ) {
     const at = sorted[i]!.sentAt;
     // The alarm armed by earlier sends fires before this send arrives.
     if (pendingSince !== null) {
-      const flushAt = nextFlushAt(pendingSince, lastActivity, policy);
+      const flushAt = nextFlushAt(pendingSince, lastActivity, policy, lastFlush);
       if (flushAt <= at) {
         segments.push({ heartbeats: current, sends, flushAt });
+        lastFlush = flushAt;
         current = [];
         sends = 0;
         pendingSince = null;
@@ -41,6 +43,6 @@ export function flushSegments(heartbeats: readonly TraceHeartbeat[], policy: Flu
     pendingSince ??= at;
     lastActivity = at;
   }
-  if (pendingSince !== null) segments.push({ heartbeats: current, sends, flushAt: nextFlushAt(pendingSince, lastActivity, policy) });
+  if (pendingSince !== null) segments.push({ heartbeats: current, sends, flushAt: nextFlushAt(pendingSince, lastActivity, policy, lastFlush) });
   return segments;
 }

@@ -115,7 +115,7 @@ describe("sessions through the API", () => {
     await env.DB.prepare("UPDATE board_entries SET last_7_days = 1 WHERE user_id = ?").bind(u.id).run();
     await runInDurableObject(stubFor(u.id), async (instance: unknown, state: DurableObjectState) => {
       const meta = (instance as { meta: Meta }).meta;
-      meta.setBoard({ ...meta.boardWritten(), "": "[1,1,1,1,0,1,1]" }, Date.now() / 1000 - 1);
+      meta.setBoard({ ...meta.boardWritten(), "": "[1,1,1,1,0,1,1]" }, Date.now() / 1000 - 1, Date.now() / 1000 - 3600);
       await state.storage.setAlarm(Date.now() + 60_000);
     });
     expect(await runDurableObjectAlarm(stubFor(u.id))).toBe(true);

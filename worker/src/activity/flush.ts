@@ -17,6 +17,9 @@ export type WrittenBoard = Record<string, string>;
 /** D1 binds at most 100 parameters per statement; a batch has many statements. */
 const ENTRIES_PER_BATCH = 50;
 
+/** The board_entries columns of `figures`, in order (a fixed set: never built from input). */
+const FIGURE_COLUMNS = ["last_7_days", "last_30_days", "this_week", "this_month", "flagged", "week_days", "month_days"] as const;
+
 /** A standing row's stored figures, in board_entries column order (see db/schema.ts). */
 function figures(row: BoardStandingRow): [number, number, number, number, number, number, number] {
   const flagged = LEADERBOARD_RANGES.reduce((bits, r, i) => bits | (row.flagged[r] ? 1 << i : 0), 0);
@@ -47,12 +50,29 @@ export async function flushBoard(
   const next: WrittenBoard = {};
   const updatedAt = new Date(nowSeconds * 1000).toISOString();
   const statements: D1PreparedStatement[] = [];
+  /** The board language of each targeted UPDATE, by statement index (others: null). */
+  const updates: (string | null)[] = [];
   for (const row of standing.rows) {
     const language = row.language ?? "";
     const values = figures(row);
     const text = JSON.stringify(values);
     next[language] = text;
     if (written[language] === text) continue;
+    const before = written[language] === undefined ? null : (JSON.parse(written[language]) as number[]);
+    if (before && before.length === values.length) {
+      // A row D1 already holds: set only the figures that changed. D1 rewrites an index entry
+      // for every indexed column an UPDATE sets, changed or not (measured: an upsert of all
+      // figures writes 5 rows, setting only the day counts 1), and the midnight refresh mostly
+      // moves the day counts. `listed` and `username` are kept by triggers and profile changes.
+      const moved = FIGURE_COLUMNS.flatMap((_, i) => (before[i] === values[i] ? [] : [i]));
+      statements.push(
+        db
+          .prepare(`UPDATE board_entries SET ${moved.map((i, n) => `${FIGURE_COLUMNS[i]} = ?${n + 1}`).join(", ")}, updated_at = ?${moved.length + 1} WHERE user_id = ?${moved.length + 2} AND language = ?${moved.length + 3}`)
+          .bind(...moved.map((i) => values[i]), updatedAt, userId, language),
+      );
+      updates.push(language);
+      continue;
+    }
     statements.push(
       db
         .prepare(
@@ -65,13 +85,21 @@ export async function flushBoard(
         )
         .bind(userId, language, ...values, updatedAt),
     );
+    updates.push(null);
   }
   for (const language of Object.keys(written)) {
     if (!(language in next)) statements.push(db.prepare("DELETE FROM board_entries WHERE user_id = ? AND language = ?").bind(userId, language));
   }
   let rowsWritten = 0;
   for (let i = 0; i < statements.length; i += ENTRIES_PER_BATCH) {
-    for (const r of await db.batch(statements.slice(i, i + ENTRIES_PER_BATCH))) rowsWritten += r.meta.rows_written ?? 0;
+    const results = await db.batch(statements.slice(i, i + ENTRIES_PER_BATCH));
+    results.forEach((r, j) => {
+      rowsWritten += r.meta.rows_written ?? 0;
+      // An UPDATE that found no row (D1 lost it: restored, edited by hand): the next flush
+      // inserts it again, as for a row never written.
+      const language = updates[i + j];
+      if (language != null && (r.meta.changes ?? 0) === 0) delete next[language];
+    });
   }
   for (const { day, version } of changed) store.markFlushed(day, version);
   return { result: { daysChanged: changed.length, entriesWritten: statements.length, rowsWritten }, written: next, refreshAt: standing.refreshAt };

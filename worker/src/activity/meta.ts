@@ -124,9 +124,25 @@ export class Meta {
     return v === null ? null : Number(v);
   }
 
-  setBoard(written: Record<string, string>, refreshAt: number | null): void {
+  /**
+   * Stores what a flush wrote, when to compute the standing again and when the flush ran (the
+   * next one waits for the flush policy's interval after it, core flush-policy.ts).
+   */
+  setBoard(written: Record<string, string>, refreshAt: number | null, flushedAt: number): void {
     this.set("board_written", Object.keys(written).length === 0 ? null : JSON.stringify(written));
     this.set("board_refresh_at", refreshAt === null ? null : String(refreshAt));
+    this.set("flushed_at", String(flushedAt));
+  }
+
+  /** Epoch seconds of the last flush, or null (none, or the next one must not wait for the interval). */
+  flushedAt(): number | null {
+    const v = this.get("flushed_at");
+    return v === null ? null : Number(v);
+  }
+
+  /** The next flush follows the usual quiet/bound rule, not the interval (a deletion's). */
+  forgetFlushedAt(): void {
+    this.set("flushed_at", null);
   }
 
   recompute(): { cursorDay: string; lastDay: string; firstDay: string } | null {

@@ -237,8 +237,9 @@ export class UserActivity extends DurableObject<Env> {
     const settings = this.meta.settings();
     if (!settings) return { result: none, more: false };
     const more = this.dayStore.advanceRecompute(settings);
-    const { result, written, refreshAt } = await flushBoard(this.env.DB, userId, this.dayStore, settings, this.meta.boardWritten(), Date.now() / 1000);
-    this.meta.setBoard(written, refreshAt);
+    const now = Date.now() / 1000;
+    const { result, written, refreshAt } = await flushBoard(this.env.DB, userId, this.dayStore, settings, this.meta.boardWritten(), now);
+    this.meta.setBoard(written, refreshAt, now);
     return { result, more };
   }
 
@@ -255,7 +256,7 @@ export class UserActivity extends DurableObject<Env> {
     const pendingSince = this.meta.pendingSince();
     const armedFor = this.armedFor;
     const postponable = pendingSince !== null && armedFor !== null && this.meta.recompute() === null;
-    const due = postponable ? nextFlushAt(pendingSince, this.lastActivityAt, flushPolicyOf(this.env)) : now;
+    const due = postponable ? nextFlushAt(pendingSince, this.lastActivityAt, flushPolicyOf(this.env), this.meta.flushedAt()) : now;
     // Woken for the relay before the flush's time: the flush waits for its own.
     const relayDue = this.relay.dueAt(now);
     const forRelay = relayDue !== null && relayDue <= now + 0.5 && due > now + 0.5;
@@ -328,7 +329,16 @@ export class UserActivity extends DurableObject<Env> {
       .toArray()[0];
     this.meta.setLastHeartbeat(latest ?? { time: 0, project: null, language: null, branch: null });
     this.dayStore.markStale(daysAffectedByAll(chunk.times, settings));
-    await this.scheduleFlush(Date.now() / 1000);
+    // Deleted time leaves the boards at the usual pace (quiet period), not held back by the
+    // flush interval: also when a flush of new activity is already pending, later.
+    const now = Date.now() / 1000;
+    this.meta.forgetFlushedAt();
+    await this.scheduleFlush(now);
+    const at = nextFlushAt(this.meta.pendingSince() ?? now, now, flushPolicyOf(this.env));
+    if (this.armedFor === null || at < this.armedFor) {
+      this.armedFor = at;
+      await this.armBy(at);
+    }
     return { deleted: chunk.deleted, more: chunk.more };
   }
 
@@ -383,7 +393,7 @@ export class UserActivity extends DurableObject<Env> {
     this.lastActivityAt = now;
     if (this.meta.pendingSince() !== null) return;
     this.meta.setPendingSince(now);
-    this.armedFor = nextFlushAt(now, now, flushPolicyOf(this.env));
+    this.armedFor = nextFlushAt(now, now, flushPolicyOf(this.env), this.meta.flushedAt());
     await this.armBy(this.armedFor);
   }
 

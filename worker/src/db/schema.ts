@@ -127,6 +127,26 @@ export const boardEntries = sqliteTable(
 );
 
 /**
+ * How many global-board entries each board holds, per seconds bucket (issue 16): one row per
+ * board language, range and bucket (`lo`: the bucket's lowest seconds, a coarse ladder: see
+ * worker/src/stores/board-buckets.ts), counting the `board_entries` rows that are listed with
+ * time in that range. Kept exact by triggers on board_entries (migration 0009), which write only
+ * when an entry enters, leaves or changes bucket. A board's size is the sum of its rows and a
+ * rank the sum of the buckets above plus a scan inside the caller's own bucket: reads bounded
+ * by the ladder, not by the number of users.
+ */
+export const boardHistogram = sqliteTable(
+  "board_histogram",
+  {
+    language: text("language").notNull(),
+    range: text("range").notNull(),
+    lo: integer("lo").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.language, t.range, t.lo] })],
+);
+
+/**
  * The global board's version (SocialStore.leaderboardVersion), one row: triggers on
  * user_sharing (migration 0006) add one whenever a member joins or leaves the board or a
  * member's sharing row changes (their cache generation), so reading it costs one row.

@@ -1,8 +1,10 @@
 /**
  * Leaderboard reads on D1 (issue 16): each user's standing is stored in `board_entries` (one
  * row per user and board language, written by the user's Durable Object: activity/flush.ts),
- * so a board is one page read from the range's index (language, seconds DESC, username) plus a
- * count, never a sum over anyone's days.
+ * so a board is one page read from the range's index (language, seconds DESC, username), never a
+ * sum over anyone's days. The global boards' sizes and callers' ranks come from
+ * `board_histogram` (entries per seconds bucket, kept by triggers: migration 0009) plus a scan
+ * of the caller's own bucket, so no cold read counts the whole board (bounded at any size).
  *
  * Privacy (issue 13) is enforced here, in the queries, for every board and every caller:
  * - the global board lists only rows marked `listed` (opted into leaderboards and, for a
@@ -15,6 +17,7 @@
  * Every user-supplied name reaches SQL as a bound value.
  */
 import { LEADERBOARD_RANGES, type BoardQuery, type LeaderboardRange, type LeaderboardRow, type SocialStore } from "@kodo/core/social";
+import { bucketEnd } from "./board-buckets.ts";
 
 type LeaderboardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages">;
 
@@ -32,9 +35,10 @@ const DAYS: Record<LeaderboardRange, string> = { last_7_days: "7", last_30_days:
 
 /**
  * The board's rows as FROM, WHERE and bound values: entries of the board's language with time
- * in the range, joined to the sharing that lets them be listed.
+ * in the range, joined to the sharing that lets them be listed. `global` when the board is the
+ * global one (counted by board_histogram).
  */
-function boardRows(q: BoardQuery): { from: string; where: string; bind: unknown[]; countFrom?: string } {
+function boardRows(q: BoardQuery): { from: string; where: string; bind: unknown[]; global: boolean } {
   const seconds = SECONDS[q.range];
   const shares = q.language === null ? "1" : FILTER_SHARING.language;
   if (q.userIds) {
@@ -42,18 +46,22 @@ function boardRows(q: BoardQuery): { from: string; where: string; bind: unknown[
       from: "board_entries b LEFT JOIN user_sharing sh ON sh.user_id = b.user_id",
       where: `b.user_id IN (SELECT value FROM json_each(?)) AND b.language = ? AND ${seconds} > 0 AND ${shares}`,
       bind: [JSON.stringify(q.userIds), q.language ?? ""],
+      global: false,
     };
   }
   // The global board: `listed` (kept from user_sharing by triggers, migration 0006) holds
-  // "opted in, and for a language row shares languages", so the page, the size and a rank
-  // come from the range's index alone.
+  // "opted in, and for a language row shares languages", so the page and a bucket's scan come
+  // from the range's index alone.
   return {
     from: "board_entries b LEFT JOIN user_sharing sh ON sh.user_id = b.user_id",
     where: `b.language = ? AND b.listed = 1 AND ${seconds} > 0`,
     bind: [q.language ?? ""],
-    countFrom: "board_entries b",
+    global: true,
   };
 }
+
+/** The global board's size: the sum of its histogram (at most ~170 rows, whatever the users). */
+const HISTOGRAM_TOTAL = "SELECT COALESCE(sum(n), 0) AS n FROM board_histogram WHERE language = ? AND range = ?";
 
 interface Row {
   user_id: string;
@@ -89,21 +97,22 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
 
     async leaderboardPage(q) {
       if (q.userIds?.length === 0) return { total: 0, rows: [] };
-      const { from, where, bind, countFrom } = boardRows(q);
+      const { from, where, bind, global } = boardRows(q);
       const seconds = SECONDS[q.range];
-      // One batch: the page from the range's index, and the board's size.
+      // One batch: the page from the range's index, and the board's size (the histogram's sum
+      // for the global board; a board of given ids is small and counted exactly).
       const [page, count] = await db.batch<Row | { n: number }>([
         db
           .prepare(`SELECT ${columns(q.range)} FROM ${from} JOIN users u ON u.id = b.user_id WHERE ${where} ORDER BY ${seconds} DESC, b.username LIMIT ? OFFSET ?`)
           .bind(...bind, Math.max(0, Math.floor(q.limit)), Math.max(0, Math.floor(q.offset))),
-        db.prepare(`SELECT count(*) AS n FROM ${countFrom ?? from} WHERE ${where}`).bind(...bind),
+        global ? db.prepare(HISTOGRAM_TOTAL).bind(q.language ?? "", q.range) : db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where}`).bind(...bind),
       ]);
       return { total: (count!.results[0] as { n: number }).n, rows: (page!.results as Row[]).map(toRow) };
     },
 
     async leaderboardEntry(q, userId) {
       if (q.userIds && !q.userIds.includes(userId)) return null;
-      const { from, where, bind, countFrom } = boardRows(q);
+      const { from, where, bind, global } = boardRows(q);
       const seconds = SECONDS[q.range];
       const mine = await db
         .prepare(`SELECT ${columns(q.range)} FROM ${from} JOIN users u ON u.id = b.user_id WHERE ${where} AND b.user_id = ?`)
@@ -111,10 +120,21 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
         .first<Row>();
       if (!mine) return null;
       // Listed before the user: more time, or as much and an earlier username.
-      const ahead = await db
-        .prepare(`SELECT count(*) AS n FROM ${countFrom ?? from} WHERE ${where} AND (${seconds} > ? OR (${seconds} = ? AND b.username < ?))`)
-        .bind(...bind, mine.seconds, mine.seconds, mine.username)
-        .first<{ n: number }>();
+      const ahead = global
+        ? // Every entry of the buckets above the user's (histogram rows), and those of the
+          // user's own bucket ahead of them (an index range inside the bucket: [mine, end)).
+          await db
+            .prepare(
+              `SELECT (SELECT COALESCE(sum(n), 0) FROM board_histogram WHERE language = ?1 AND range = ?2 AND lo >= ?3)
+                    + (SELECT count(*) FROM board_entries b WHERE b.language = ?1 AND b.listed = 1 AND ${seconds} < ?3 AND ${seconds} >= ?4
+                          AND (${seconds} > ?4 OR b.username < ?5)) AS n`,
+            )
+            .bind(q.language ?? "", q.range, bucketEnd(mine.seconds), mine.seconds, mine.username)
+            .first<{ n: number }>()
+        : await db
+            .prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where} AND (${seconds} > ? OR (${seconds} = ? AND b.username < ?))`)
+            .bind(...bind, mine.seconds, mine.seconds, mine.username)
+            .first<{ n: number }>();
       return { rank: (ahead?.n ?? 0) + 1, row: toRow(mine) };
     },
 

@@ -5,8 +5,11 @@
  * cached in the isolate for 5 minutes: a page is the same for every viewer. The cache key
  * carries the board version (SocialStore.leaderboardVersion), read on every request, so a
  * member leaving or hiding (in any isolate) is off the board at the very next request; only new
- * activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it. Friends
- * boards (a list of ids) are read fresh: they are small and private to the caller. Team boards
+ * activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it. A friends
+ * board (a list of ids, private to the caller) is cached per viewer under its members' version
+ * (SocialStore.friendsBoard, read on every request: one small query), so a friend who unfriends
+ * or hides is off it, and a friend's new figures on it, at the next request; without that
+ * version it is read fresh. Team boards
  * (routes/teams-dashboard.ts) use the same cache, keyed by their members and chosen projects.
  */
 import type { Ports } from "../../ports.ts";
@@ -62,22 +65,38 @@ async function languagesOf(social: SocialStore, items: RankedEntry[], range: Boa
   return languages;
 }
 
+/**
+ * The caller's friends board (the caller and their accepted friends) and the version its pages
+ * may be cached under (null: the store keeps none, read the board fresh).
+ */
+export async function friendsBoard(social: SocialStore, userId: string): Promise<{ userIds: string[]; version: string | null }> {
+  if (social.friendsBoard) return social.friendsBoard(userId);
+  const lists = await social.friendLists(userId);
+  return { userIds: [userId, ...lists.friends.map((f) => f.user.id)], version: null };
+}
+
 const pages = (total: number) => Math.max(1, Math.ceil(total / LEADERBOARD_PAGE_SIZE));
 
 /**
  * Page `page` (1-based, 50 a page) of a board, and `viewerId`'s entry on it (null when they are
  * not listed, or no viewer). The global board's pages and entries come from the isolate's cache
  * (keyed by the board version); a board of ids (friends: a few hundred at most) is read whole
- * from the store, once, for both.
+ * from the store, once, for both, and cached for the viewer under `membersVersion` when given
+ * (friendsBoard's version: it moves whenever a member leaves, hides or is renamed).
  */
-export async function boardView(ports: Ports, q: BoardQuery, page: number, viewerId: string | null): Promise<{ page: BoardPage; me: RankedEntry | null }> {
+export async function boardView(ports: Ports, q: BoardQuery, page: number, viewerId: string | null, membersVersion: string | null = null): Promise<{ page: BoardPage; me: RankedEntry | null }> {
   const social = socialOf(ports);
   if (q.userIds) {
-    const { rows } = await social.leaderboardPage({ ...q, offset: 0, limit: Math.max(1, q.userIds.length) });
-    const all = rows.map((row, i) => rankedEntry(i + 1, row));
-    const items = all.slice((page - 1) * LEADERBOARD_PAGE_SIZE, page * LEADERBOARD_PAGE_SIZE);
-    const me = viewerId === null ? null : (all.find((e) => e.row.user.id === viewerId) ?? null);
-    return { page: { page, pages: pages(all.length), total: all.length, items, languages: await languagesOf(social, items, q.range) }, me };
+    const userIds = q.userIds;
+    const read = async () => {
+      const { rows } = await social.leaderboardPage({ ...q, offset: 0, limit: Math.max(1, userIds.length) });
+      const all = rows.map((row, i) => rankedEntry(i + 1, row));
+      const items = all.slice((page - 1) * LEADERBOARD_PAGE_SIZE, page * LEADERBOARD_PAGE_SIZE);
+      const me = viewerId === null ? null : (all.find((e) => e.row.user.id === viewerId) ?? null);
+      return { page: { page, pages: pages(all.length), total: all.length, items, languages: await languagesOf(social, items, q.range) }, me };
+    };
+    if (membersVersion === null || viewerId === null) return read();
+    return cachedBoard(ports, `friends:${viewerId}|${q.range}|${q.language ?? ""}|${page}|${membersVersion}`, read);
   }
   const version = `${q.range}|${q.language ?? ""}|${await social.leaderboardVersion()}`;
   const [view, me] = await Promise.all([
