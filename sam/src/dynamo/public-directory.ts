@@ -9,7 +9,8 @@ import type { PublicDirectory } from "@kodo/core";
 import { isConditionFailure, type Doc } from "./client.ts";
 import { sharingOfItem, type SharingItem } from "./social.ts";
 import { syncBoardMember } from "./social-board.ts";
-import { getItem, socialKeys, userByName, type SocialTables } from "./social-table.ts";
+import { getItem, profilesOf, socialKeys, userByName, type SocialTables } from "./social-table.ts";
+import { syncStandingSharing } from "./standings.ts";
 
 export function dynamoPublicDirectory(doc: Doc, tables: SocialTables): PublicDirectory {
   return {
@@ -23,7 +24,7 @@ export function dynamoPublicDirectory(doc: Doc, tables: SocialTables): PublicDir
     },
 
     async bumpCacheVersion(userId) {
-      let item: SharingItem;
+      let item: SharingItem | null;
       try {
         // A no-op for users without sharing settings: they are private, nothing of theirs is cached.
         const res = await doc.send(
@@ -38,12 +39,14 @@ export function dynamoPublicDirectory(doc: Doc, tables: SocialTables): PublicDir
         );
         item = res.Attributes as SharingItem;
       } catch (err) {
-        if (isConditionFailure(err)) return;
-        throw err;
+        if (!isConditionFailure(err)) throw err;
+        item = null;
       }
       // The board lists the member's name and zone: refresh them (a profile change calls this).
+      // Off the global board, friends boards still show their standings: those take the new name.
       const sharing = sharingOfItem(item);
       if (sharing.leaderboards) await syncBoardMember(doc, tables, userId, sharing, true);
+      else await syncStandingSharing(doc, tables.socialTable, userId, sharing, (await profilesOf(doc, tables.accountsTable, [userId])).get(userId) ?? null);
     },
   };
 }

@@ -18,15 +18,19 @@
  * Privacy as on D1: a language board lists only users who share languages, and
  * boardLanguages answers only for them.
  */
+import { createHash } from "node:crypto";
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ActivityStore, SharingSettings } from "@kodo/core";
 import type { SocialStore } from "@kodo/core/social";
 import type { Doc } from "./client.ts";
-import { drainUsers, markStandingDirty, syncStandingSharing, type StandingDeps } from "./standings.ts";
+import { batchGetAll } from "./batch-get.ts";
+import { queryAll } from "./client.ts";
+import { accountKeys } from "./keys.ts";
+import { drainUsers, markStandingDirty, standingItemKeys, syncStandingSharing, type StandingDeps } from "./standings.ts";
 import { standingReads } from "./standing-reads.ts";
 import { getItem, profilesOf, socialKeys, type SocialTables } from "./social-table.ts";
 
-type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages">;
+type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages" | "friendsBoard">;
 
 export interface BoardOptions extends SocialTables {
   /** Standings are derived from the users' days (merged on read when stale). */
@@ -85,6 +89,50 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
       // on a friends or team board, its members' (what it shows).
       await drainUsers(deps, q.userIds ?? [userId]);
       return standings.entry(q, userId);
+    },
+
+    /**
+     * The caller and their accepted friends, and a digest of all a friends page shows of them
+     * (sam/README.md, "Leaderboards"): their names (profile), sharing generation (`gen`, moved by
+     * every sharing change and cache bump), their `L#` standing's `ver`/`updatedAt` (the drainer
+     * rewrites `L#` whenever any of their standings changes) and their pending `DIRTY#` mark
+     * (a page read drains it, so a friend's new time moves the version as it would have shown on
+     * a fresh read). Cost: the friend-list Query, then one BatchGet of profiles and one of the
+     * social items, both with projections (consistent: a change just written is seen).
+     */
+    async friendsBoard(userId) {
+      const links = await queryAll<{ sk: string; state?: string }>(doc, {
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :f)",
+        ExpressionAttributeNames: { "#s": "state" },
+        ExpressionAttributeValues: { ":pk": socialKeys.userPartition(userId), ":f": "FRIEND#" },
+        ProjectionExpression: "sk, #s",
+        ConsistentRead: true,
+      });
+      const members = [userId, ...links.filter((l) => l.state === "friends").map((l) => l.sk.slice("FRIEND#".length))];
+      const [profiles, social] = await Promise.all([
+        batchGetAll<{ pk: string; id: string; username: string; displayName?: string | null }>(doc, options.accountsTable, members.map((id) => accountKeys.profile(id)), {
+          ConsistentRead: true,
+          ProjectionExpression: "pk, id, username, displayName",
+        }),
+        batchGetAll<{ pk: string; sk: string; gen?: number; ver?: number; updatedAt?: unknown; at?: number }>(
+          doc,
+          table,
+          members.flatMap((id) => [socialKeys.sharing(id), standingItemKeys.standing(id, null), standingItemKeys.dirty(id)]),
+          { ConsistentRead: true, ProjectionExpression: "pk, sk, gen, ver, updatedAt, #at", ExpressionAttributeNames: { "#at": "at" } },
+        ),
+      ]);
+      const byKey = new Map(social.map((i) => [`${i.pk}|${i.sk}`, i]));
+      const at = (k: { pk: string; sk: string }) => byKey.get(`${k.pk}|${k.sk}`);
+      const named = new Map(profiles.map((p) => [p.id, p]));
+      // An account deleted half-way is left out (as friendLists does).
+      const userIds = members.filter((id) => named.has(id));
+      const state = [...userIds].sort().map((id) => {
+        const p = named.get(id)!;
+        const standing = at(standingItemKeys.standing(id, null));
+        return [id, p.username, p.displayName ?? null, at(socialKeys.sharing(id))?.gen ?? null, standing?.ver ?? null, standing?.updatedAt ?? null, at(standingItemKeys.dirty(id))?.at ?? null];
+      });
+      return { userIds, version: createHash("sha256").update(JSON.stringify(state)).digest("hex").slice(0, 32) };
     },
 
     async boardLanguages(userIds, range) {
