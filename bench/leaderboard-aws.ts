@@ -22,7 +22,8 @@
  *   (the board version moves, so the route's page and entry caches miss);
  * - cached: the same request again;
  * for the global board (`last_7_days`, page 3), a language board (`Python`, `last_30_days`) and
- * the friends board (read fresh on every request by design: "cached" is a repeat).
+ * the friends board (cached per viewer under SocialStore.friendsBoard's version, read on every
+ * request; the caller's sharing change moves it too, so "cold" misses).
  * Env: BENCH_USERS, BENCH_DAYS, BENCH_SAMPLE, BENCH_FRIENDS, BENCH_COLD (20), BENCH_CACHED (100).
  * Writes bench/results/leaderboard-aws.json; the last line of output is the same JSON.
  */

@@ -25,7 +25,8 @@ import type { SocialStore } from "@kodo/core/social";
 import type { Doc } from "./client.ts";
 import { batchGetAll } from "./batch-get.ts";
 import { queryAll } from "./client.ts";
-import { accountKeys } from "./keys.ts";
+import { BATCH_GET_MAX } from "./limits.ts";
+import { chunk } from "./pool.ts";
 import { drainUsers, markStandingDirty, standingItemKeys, syncStandingSharing, type StandingDeps } from "./standings.ts";
 import { standingReads } from "./standing-reads.ts";
 import { getItem, profilesOf, socialKeys, type SocialTables } from "./social-table.ts";
@@ -93,12 +94,12 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
 
     /**
      * The caller and their accepted friends, and a digest of all a friends page shows of them
-     * (sam/README.md, "Leaderboards"): their names (profile), sharing generation (`gen`, moved by
-     * every sharing change and cache bump), their `L#` standing's `ver`/`updatedAt` (the drainer
-     * rewrites `L#` whenever any of their standings changes) and their pending `DIRTY#` mark
-     * (a page read drains it, so a friend's new time moves the version as it would have shown on
-     * a fresh read). Cost: the friend-list Query, then one BatchGet of profiles and one of the
-     * social items, both with projections (consistent: a change just written is seen).
+     * (sam/README.md, "Leaderboards"): who they are, their `L#` standing's `ver`/`updatedAt`
+     * (rewritten whenever any of their standings changes: new figures, a sharing change, a
+     * rename; deleted with the account) and their pending `DIRTY#` mark (a page read drains it,
+     * so a friend's new time moves the version as a fresh read would show it). Cost: the
+     * friend-list Query, then consistent BatchGets of those two small items per member,
+     * projected, their chunks of 100 in parallel.
      */
     async friendsBoard(userId) {
       const links = await queryAll<{ sk: string; state?: string }>(doc, {
@@ -109,28 +110,15 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
         ProjectionExpression: "sk, #s",
         ConsistentRead: true,
       });
-      const members = [userId, ...links.filter((l) => l.state === "friends").map((l) => l.sk.slice("FRIEND#".length))];
-      const [profiles, social] = await Promise.all([
-        batchGetAll<{ pk: string; id: string; username: string; displayName?: string | null }>(doc, options.accountsTable, members.map((id) => accountKeys.profile(id)), {
-          ConsistentRead: true,
-          ProjectionExpression: "pk, id, username, displayName",
-        }),
-        batchGetAll<{ pk: string; sk: string; gen?: number; ver?: number; updatedAt?: unknown; at?: number }>(
-          doc,
-          table,
-          members.flatMap((id) => [socialKeys.sharing(id), standingItemKeys.standing(id, null), standingItemKeys.dirty(id)]),
-          { ConsistentRead: true, ProjectionExpression: "pk, sk, gen, ver, updatedAt, #at", ExpressionAttributeNames: { "#at": "at" } },
-        ),
-      ]);
-      const byKey = new Map(social.map((i) => [`${i.pk}|${i.sk}`, i]));
-      const at = (k: { pk: string; sk: string }) => byKey.get(`${k.pk}|${k.sk}`);
-      const named = new Map(profiles.map((p) => [p.id, p]));
-      // An account deleted half-way is left out (as friendLists does).
-      const userIds = members.filter((id) => named.has(id));
+      const userIds = [userId, ...links.filter((l) => l.state === "friends").map((l) => l.sk.slice("FRIEND#".length))];
+      const keys = userIds.flatMap((id) => [standingItemKeys.standing(id, null), standingItemKeys.dirty(id)]);
+      const read = { ConsistentRead: true, ProjectionExpression: "pk, sk, ver, updatedAt, #at", ExpressionAttributeNames: { "#at": "at" } };
+      const items = (await Promise.all(chunk(keys, BATCH_GET_MAX).map((group) => batchGetAll<{ pk: string; sk: string; ver?: number; updatedAt?: number; at?: number }>(doc, table, group, read)))).flat();
+      const found = new Map(items.map((i) => [`${i.pk}|${i.sk}`, i]));
+      const of = (k: { pk: string; sk: string }) => found.get(`${k.pk}|${k.sk}`);
       const state = [...userIds].sort().map((id) => {
-        const p = named.get(id)!;
-        const standing = at(standingItemKeys.standing(id, null));
-        return [id, p.username, p.displayName ?? null, at(socialKeys.sharing(id))?.gen ?? null, standing?.ver ?? null, standing?.updatedAt ?? null, at(standingItemKeys.dirty(id))?.at ?? null];
+        const standing = of(standingItemKeys.standing(id, null));
+        return [id, standing?.ver ?? null, standing?.updatedAt ?? null, of(standingItemKeys.dirty(id))?.at ?? null];
       });
       return { userIds, version: createHash("sha256").update(JSON.stringify(state)).digest("hex").slice(0, 32) };
     },
