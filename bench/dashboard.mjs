@@ -26,6 +26,7 @@ import { mergeSessions } from "../core/src/sessions/merge.ts";
 import { rollUpDay } from "../core/src/sessions/rollup.ts";
 import { resolveRange } from "../core/src/time/ranges.ts";
 import { dayOf, addDays, startOfDay } from "../core/src/time/zone.ts";
+import { rng } from "./lib/stats.ts";
 import { buildDashboard, heatMapSpan, timelineDayFor } from "../core/src/dashboard/build-dashboard.ts";
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
@@ -57,16 +58,6 @@ const SETUPS = [
   { ua: UA.vim, machine: "home-mac" },
 ];
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A year of heavy use: most days 6-10 hours in blocks, a heartbeat every 20-60 s. */
 function heavyYear(now) {

@@ -16,3 +16,4 @@ export * from "./accounts/index.ts";
 export * from "./net/index.ts";
 export * from "./external/external-durations.ts";
 export * from "./relay/index.ts";
+export { mulberry32 } from "./random.ts";

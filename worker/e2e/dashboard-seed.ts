@@ -5,6 +5,8 @@
  * Local days come from Intl, not from core.
  */
 
+import { mulberry32 } from "../../core/src/random.ts";
+
 export interface SeedBeat {
   time: number;
   project: string;
@@ -28,17 +30,6 @@ const PROJECTS = [
   { project: "data-tools", languages: ["Python"], branches: ["main"] },
 ];
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same activity. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Offset of the zone from UTC (seconds) at an instant, from Intl. */
 function offsetAt(epochSeconds: number, timeZone: string): number {
@@ -67,7 +58,7 @@ export function shiftDay(day: string, n: number): string {
  * some days off, blocks separated by pauses both shorter and longer than the timeout.
  */
 export function seedActivity(now: number, timeZone: string, days: number, seed = 7): SeedBeat[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
   const today = localDay(now, timeZone);
   const beats: SeedBeat[] = [];

@@ -11,6 +11,7 @@
 import { env } from "cloudflare:workers";
 import { applyD1Migrations, reset } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "@kodo/core";
 import { LEADERBOARD_RANGES, type LeaderboardRange } from "@kodo/core/social";
 import { d1LeaderboardReads } from "../src/stores/social-leaderboard.ts";
 import { bucketOf, bucketSql } from "../src/stores/board-buckets.ts";
@@ -18,17 +19,6 @@ import { bucketOf, bucketSql } from "../src/stores/board-buckets.ts";
 const LANGUAGES = ["", "TypeScript", "Python", "Go"];
 const USERS = 60;
 
-/** mulberry32: a small seeded generator, so a failure names its seed and replays. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Seconds that stress the ladder: zero, bucket edges and their neighbours, ties, fractions, large. */
 function secondsFrom(next: () => number): number {
@@ -118,7 +108,7 @@ async function expectExact() {
 
 describe("board_histogram", () => {
   const seed = 16_0009;
-  const next = random(seed);
+  const next = mulberry32(seed);
 
   beforeAll(async () => {
     await reset();
