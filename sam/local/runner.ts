@@ -22,7 +22,8 @@ function localSecret(file: string): string {
   return secret;
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback port (closed again: the caller binds it next). */
+export async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
   const { port } = srv.address() as AddressInfo;

@@ -9,6 +9,7 @@ import { createServer as createTcpServer, type Socket } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import { RecordingProxy } from "../../core/contract/recording-proxy.ts";
 import { defineRelayEndToEnd } from "../../core/contract/relay-end-to-end.ts";
+import { freePort } from "../local/runner.ts";
 import { createUser, localDynamo, startRunner, type RunnerProcess } from "./helpers.ts";
 
 let kodoDb: Awaited<ReturnType<typeof localDynamo>>;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   kodo = await startRunner(kodoDb.endpoint, KODO_VARS);
   [alice, bob, carol] = await Promise.all([createUser(kodoDb.doc), createUser(kodoDb.doc), createUser(kodoDb.doc)]);
   aliceUp = await createUser(upstreamDb.doc);
-  proxy = new RecordingProxy(await freeLoopbackPort(), upstream.url);
+  proxy = new RecordingProxy(await freePort(), upstream.url);
   await proxy.up();
   await new Promise<void>((resolve) => hung.listen(0, "127.0.0.1", resolve));
   hungPort = (hung.address() as { port: number }).port;
@@ -67,10 +68,3 @@ defineRelayEndToEnd(
   { timeoutMs: { forwarding: 60_000, outage: 180_000, hanging: 60_000 }, runtime: "AWS" },
 );
 
-async function freeLoopbackPort(): Promise<number> {
-  const s = createTcpServer();
-  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
