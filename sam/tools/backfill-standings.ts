@@ -100,6 +100,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     console.error("set ACCOUNTS_TABLE and SOCIAL_TABLE (the stack's table names)");
     process.exit(2);
   }
+  // One step per run; anything else (a typo) stops here rather than running the default step.
+  const args = process.argv.slice(2);
+  if (args.length > 1 || (args.length === 1 && args[0] !== "--recount" && args[0] !== "--drop-legacy")) {
+    console.error(`unknown arguments: ${args.join(" ")} (use no argument, --recount or --drop-legacy)`);
+    process.exit(2);
+  }
   const doc = documentClient(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {});
   if (process.argv.includes("--recount")) console.log(`wrote ${await recountBoards(doc, SOCIAL_TABLE)} board counters from the standing items`);
   else if (process.argv.includes("--drop-legacy")) console.log(`deleted ${await dropLegacyBoardItems(doc, SOCIAL_TABLE)} items of the old board build`);
