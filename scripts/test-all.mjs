@@ -119,12 +119,25 @@ function runStep({ name, args }) {
       running.delete(name);
       const ok = code === 0;
       const took = Date.now() - t0;
-      results.push({ name, ok, took });
+      results.push({ name, ok, took, output: ok ? "" : Buffer.concat(chunks).toString() });
       const head = `${ok ? "passed" : "FAILED"} ${name} in ${secs(took)}${signal ? ` (${signal})` : ""}`;
       process.stdout.write(`\n===== ${head} =====\n${Buffer.concat(chunks).toString()}\n===== end of ${name} (+${secs(Date.now() - started)}) =====\n`);
       resolve(ok);
     });
   });
+}
+
+/**
+ * The part of a failed step's output that names its failures: vitest's "Failed Tests" section
+ * (or its first FAIL line) to the end, else the last lines; at most MAX_LINES lines, colours off.
+ */
+function failureExcerpt(output, MAX_LINES = 150) {
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, "").split("\n");
+  let from = lines.findIndex((l) => /Failed Tests \d+|Unhandled Errors?/.test(l));
+  if (from < 0) from = lines.findIndex((l) => /^\s*(FAIL|×|✗)\s/.test(l));
+  if (from < 0) from = Math.max(0, lines.length - 60);
+  const excerpt = lines.slice(from);
+  return excerpt.length > MAX_LINES ? [...excerpt.slice(0, MAX_LINES - 20), `... (${excerpt.length - MAX_LINES + 20} lines) ...`, ...excerpt.slice(-20)].join("\n") : excerpt.join("\n");
 }
 
 if (process.argv.includes("--list")) {
@@ -164,6 +177,9 @@ const failed = results.filter((r) => !r.ok);
 process.stdout.write(`\n[test] ${secs(Date.now() - started)} in all, up to ${jobs} steps at a time:\n`);
 for (const r of results) process.stdout.write(`  ${r.ok ? "ok  " : r.skipped ? "skip" : "FAIL"} ${r.name.padEnd(22)} ${r.skipped ? `(not run: ${r.skipped})` : secs(r.took)}\n`);
 if (failed.length) {
+  // Again, last, what each failed step said about its failures: a CI log shown by its tail
+  // must still say which test failed and why (the step's whole output is above).
+  for (const r of failed.filter((f) => f.output)) process.stdout.write(`\n===== why ${r.name} failed =====\n${failureExcerpt(r.output)}\n`);
   process.stdout.write(`[test] failed: ${failed.map((r) => r.name).join(", ")}\n`);
   process.exit(1);
 }
