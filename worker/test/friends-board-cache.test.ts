@@ -150,6 +150,7 @@ describe("the friends board's cache", () => {
     // Deleted by SQL alone: the friendships go by the foreign keys' cascade, and fire their triggers.
     expect(names(await afterEvent(() => env.DB.prepare("DELETE FROM users WHERE id = ?").bind(ann.id).run(), [me], []))).toEqual([me.username]);
     expect(await versionRows(ann)).toBe(0);
+    expect(await env.DB.prepare("SELECT 1 FROM friendships WHERE ?1 IN (requester_id, addressee_id)").bind(ann.id).first()).toBeNull();
   });
 
   it("is the viewer's own: another viewer with other friends sees their board", async () => {
