@@ -17,7 +17,8 @@
  *   rank are read from D1;
  * - cached: the same request again.
  * Global (`/api/kodo/leaderboards?page=3`), language (`language=Python&range=last_30_days`),
- * friends (`scope=friends`: never cached, read from D1 every time), team (WakaTime's private
+ * friends (`scope=friends`: cached per viewer under their friends board version, one key read;
+ * cold: the PATCH moves the caller's version too), team (WakaTime's private
  * leaderboard, `/api/v1/users/current/leaderboards/{team}`: cold, each member's object),
  * and `/api/v1/leaders` cached.
  * Env: BENCH_USERS (100000), BENCH_COLD (15 samples), BENCH_CACHED (100).

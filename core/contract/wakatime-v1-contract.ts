@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { ContractTarget } from "./target.ts";
 import { newNamedUser } from "./client.ts";
 import { addUtcDays, dayStart, expectedByKey, expectedOnDay, total, utcDay } from "./expected.ts";
-import { eventually, run } from "./social-api-contract.ts";
+import { eventuallyOnFriendsBoard, run } from "./social-api-contract.ts";
 
 const PREFIXES = ["/api/v1", "/api/compat/wakatime/v1"] as const;
 
@@ -157,7 +157,7 @@ export function defineWakaTimeV1Contract(getTarget: () => ContractTarget): void 
       }
       expect((await a.getJson("/api/v1/users/current/leaderboards")).data[1]).toMatchObject({ can_edit: true, can_delete: true });
 
-      const friends = await eventually(async () => {
+      const friends = await eventuallyOnFriendsBoard(b, async () => {
         const board = await b.getJson("/api/v1/users/current/leaderboards/friends");
         expect(board.data.map((e: any) => [e.rank, e.user.username, e.running_total.total_seconds])).toEqual([
           [1, a.username, 3600],

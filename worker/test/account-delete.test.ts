@@ -63,7 +63,7 @@ describe("deleting the account", () => {
     await env.DB.prepare("INSERT INTO auth_accounts (id, user_id, account_id, provider_id) VALUES (?, ?, 'sub-123', 'oidc')").bind(crypto.randomUUID(), s.userId).run();
     const traces = (rows: { table: string; row: string }[]) => rows.filter((r) => r.row.includes(s.userId) || r.row.includes(s.email.toLowerCase()));
     expect(new Set(traces(await allD1Rows()).map((r) => r.table))).toEqual(
-      new Set(["users", "user_settings", "api_keys", "auth_sessions", "auth_accounts", "auth_verifications", "board_entries", "user_sharing", "import_jobs", "outbox_messages", "friendships", "goals", "team_members", "team_invites"]),
+      new Set(["users", "user_settings", "api_keys", "auth_sessions", "auth_accounts", "auth_verifications", "board_entries", "user_sharing", "import_jobs", "outbox_messages", "friendships", "friends_board_versions", "goals", "team_members", "team_invites"]),
     );
 
     const res = await call("/api/kodo/account", asSession(s, { method: "DELETE", body: JSON.stringify({ confirm: s.username }) }));

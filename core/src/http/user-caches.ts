@@ -14,7 +14,8 @@
  * - Leaderboards: the global and per-language rankings are cached per isolate under the board
  *   version (SocialStore.leaderboardVersion: its members and their generations), so they change
  *   with the bump or with a member leaving; this isolate's copies are dropped now as well.
- *   Friends and team boards are computed per request and never cached.
+ *   Friends boards are cached per viewer under their friends board version
+ *   (SocialStore.friendsBoardVersion), which a sharing change or bump of any member moves too.
  * - The API-key cache of the auth path (it carries the user's profile and settings).
  */
 import type { Ports } from "../ports.ts";

@@ -90,13 +90,13 @@ export interface SocialStore {
    */
   leaderboardPage(query: BoardQuery & { offset: number; limit: number }): Promise<{ total: number; rows: LeaderboardRow[] }>;
   /**
-   * The caller's friends board: the caller and their accepted friends, and a version of all a
-   * friends page shows of them (who they are, their names, their sharing generation, when
-   * their standings were last written): it changes the moment a friend unfriends, hides, is
-   * renamed, is deleted or has new figures stored, so a friends page may be cached under it.
-   * Optional: a store without it has its friends boards read fresh.
+   * The generation of the user's friends board: one key read. It changes the moment the board's
+   * members or what it shows of them other than their figures changes: a friendship of the user
+   * made or ended, a member (the user or a friend) changing their sharing settings, renamed, or
+   * deleted. New figures do not move it (pages refresh within the cache TTL, as on the global
+   * board). Optional: a store without it has its friends boards read fresh.
    */
-  friendsBoard?(userId: string): Promise<{ userIds: string[]; version: string }>;
+  friendsBoardVersion?(userId: string): Promise<string>;
   /** The user's 1-based rank and row on the board, or null when they are not listed on it. */
   leaderboardEntry(query: BoardQuery, userId: string): Promise<{ rank: number; row: LeaderboardRow } | null>;
   /** The user's goals, oldest first. */

@@ -157,6 +157,19 @@ export const boardVersion = sqliteTable("board_version", {
 });
 
 /**
+ * Each user's friends board version (SocialStore.friendsBoardVersion), one row a user, read by
+ * key: triggers (migration 0011) add one to `gen` for both users when a friendship is accepted or
+ * ended, and for a user and their friends when the user's sharing row changes (settings or cache
+ * generation), they are renamed or deleted. Nothing on board_entries: new figures reach cached
+ * friends pages within the page cache's TTL. No row: version 0 (never touched). No foreign key:
+ * the triggers write it while an account's rows are deleted; the users trigger removes it last.
+ */
+export const friendsBoardVersions = sqliteTable("friends_board_versions", {
+  userId: text("user_id").primaryKey(),
+  gen: integer("gen").notNull(),
+});
+
+/**
  * What a user lets others see. Everything is private by default: no public profile, no
  * leaderboards, badges answer "private". Dimensions are shared only when switched on.
  */

@@ -19,7 +19,7 @@
 import { LEADERBOARD_RANGES, type BoardQuery, type LeaderboardRange, type LeaderboardRow, type SocialStore } from "@kodo/core/social";
 import { bucketEnd } from "./board-buckets.ts";
 
-type LeaderboardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages">;
+type LeaderboardReads = Pick<SocialStore, "leaderboardVersion" | "friendsBoardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages">;
 
 /**
  * The `user_sharing` column a user must have on to appear on a board filtered by each
@@ -93,6 +93,13 @@ export function d1LeaderboardReads(db: D1Database): LeaderboardReads {
       // out, a deleted account's row) and any member's bump (public-directory.ts) change it.
       const row = await db.prepare("SELECT version FROM board_version WHERE id = 1").first<{ version: number }>();
       return String(row?.version ?? 0);
+    },
+
+    async friendsBoardVersion(userId) {
+      // One row by key, moved by triggers (migration 0011) on friendships, user_sharing and
+      // users; none on board_entries, so new figures wait for the page cache's TTL.
+      const row = await db.prepare("SELECT gen FROM friends_board_versions WHERE user_id = ?").bind(userId).first<{ gen: number }>();
+      return String(row?.gen ?? 0);
     },
 
     async leaderboardPage(q) {

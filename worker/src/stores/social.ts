@@ -87,31 +87,6 @@ export function d1Social(db: D1Database): SocialStore {
       return lists;
     },
 
-    async friendsBoard(userId) {
-      // The caller and their accepted friends, with all a friends page shows of them: names, the
-      // sharing generation (updated_at: moves on every sharing change and cache bump) and when
-      // their board entries were last written (each flush stamps updated_at; a deleted entry
-      // changes the count). One query, ~3 entry rows a member by key; the version is a digest
-      // of the whole answer, so a cached page is never older than the members' stored figures.
-      const results = await db
-        .prepare(
-          // Members first (each friendship index), then their rows by key: an OR over users
-          // would scan every account.
-          `SELECT u.id, u.username, u.display_name, sh.updated_at,
-                  (SELECT count(*) || ' ' || COALESCE(max(b.updated_at), '') FROM board_entries b WHERE b.user_id = u.id) AS entries
-             FROM (SELECT ?1 AS id
-                   UNION ALL SELECT f.addressee_id FROM friendships f WHERE f.requester_id = ?1 AND f.status = 'accepted'
-                   UNION ALL SELECT f.requester_id FROM friendships f WHERE f.addressee_id = ?1 AND f.status = 'accepted') m
-             JOIN users u ON u.id = m.id LEFT JOIN user_sharing sh ON sh.user_id = u.id
-            ORDER BY u.id`,
-        )
-        .bind(userId)
-        .raw<[string, string, string | null, string | null, string]>();
-      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(results)));
-      const version = [...new Uint8Array(digest, 0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
-      return { userIds: results.map((r) => r[0]), version };
-    },
-
     async friendState(userId, otherId) {
       const row = await db
         .prepare(

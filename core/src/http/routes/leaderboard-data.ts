@@ -1,16 +1,20 @@
 /**
  * Reads boards from the social port a page at a time (rules: core/src/social/leaderboard.ts;
- * stores keep each user's precomputed standing, core/src/social/board-standing.ts). The global
- * board's pages (with their total and listed users' languages) and callers' own entries are
- * cached in the isolate for 5 minutes: a page is the same for every viewer. The cache key
- * carries the board version (SocialStore.leaderboardVersion), read on every request, so a
- * member leaving or hiding (in any isolate) is off the board at the very next request; only new
- * activity waits for the TTL. The cache fan-out (http/user-caches.ts) also clears it. A friends
- * board (a list of ids, private to the caller) is cached per viewer under its members' version
- * (SocialStore.friendsBoard, read on every request: one small query), so a friend who unfriends
- * or hides is off it, and a friend's new figures on it, at the next request; without that
- * version it is read fresh. Team boards
- * (routes/teams-dashboard.ts) use the same cache, keyed by their members and chosen projects.
+ * stores keep each user's precomputed standing, core/src/social/board-standing.ts). Pages (with
+ * their total and listed users' languages) and callers' own entries are cached in the isolate
+ * for 5 minutes (LEADERBOARD_CACHE_SECONDS) under a version read on every request, one key read:
+ * - the global board's pages are the same for every viewer, keyed by the board version
+ *   (SocialStore.leaderboardVersion): a member leaving or hiding (in any isolate) is off the
+ *   board at the very next request;
+ * - a friends board (the viewer and their accepted friends, private to the viewer) is cached per
+ *   viewer under their friends board version (SocialStore.friendsBoardVersion): a friendship made
+ *   or ended, a member hiding or changing any sharing setting, renamed or deleted shows at the
+ *   very next request; only on a miss is the friend list read. Without that version it is read
+ *   fresh.
+ * On both, membership and privacy are immediate and only new figures wait for the TTL (a user's
+ * own standing already lags by up to the flush bound). The cache fan-out (http/user-caches.ts)
+ * also clears this isolate's copies. Team boards (routes/teams-dashboard.ts) use the same cache,
+ * keyed by their members and chosen projects.
  */
 import type { Ports } from "../../ports.ts";
 import type { BoardQuery, SocialStore } from "../../social/ports.ts";
@@ -65,39 +69,15 @@ async function languagesOf(social: SocialStore, items: RankedEntry[], range: Boa
   return languages;
 }
 
-/**
- * The caller's friends board (the caller and their accepted friends) and the version its pages
- * may be cached under (null: the store keeps none, read the board fresh).
- */
-export async function friendsBoard(social: SocialStore, userId: string): Promise<{ userIds: string[]; version: string | null }> {
-  if (social.friendsBoard) return social.friendsBoard(userId);
-  const lists = await social.friendLists(userId);
-  return { userIds: [userId, ...lists.friends.map((f) => f.user.id)], version: null };
-}
-
 const pages = (total: number) => Math.max(1, Math.ceil(total / LEADERBOARD_PAGE_SIZE));
 
 /**
- * Page `page` (1-based, 50 a page) of a board, and `viewerId`'s entry on it (null when they are
- * not listed, or no viewer). The global board's pages and entries come from the isolate's cache
- * (keyed by the board version); a board of ids (friends: a few hundred at most) is read whole
- * from the store, once, for both, and cached for the viewer under `membersVersion` when given
- * (friendsBoard's version: it moves whenever a member leaves, hides or is renamed).
+ * Page `page` (1-based, 50 a page) of the global board (everyone who opted in; a language board:
+ * who also shares languages), and `viewerId`'s entry on it (null when they are not listed, or no
+ * viewer), from the isolate's cache keyed by the board version.
  */
-export async function boardView(ports: Ports, q: BoardQuery, page: number, viewerId: string | null, membersVersion: string | null = null): Promise<{ page: BoardPage; me: RankedEntry | null }> {
+export async function boardView(ports: Ports, q: Omit<BoardQuery, "userIds">, page: number, viewerId: string | null): Promise<{ page: BoardPage; me: RankedEntry | null }> {
   const social = socialOf(ports);
-  if (q.userIds) {
-    const userIds = q.userIds;
-    const read = async () => {
-      const { rows } = await social.leaderboardPage({ ...q, offset: 0, limit: Math.max(1, userIds.length) });
-      const all = rows.map((row, i) => rankedEntry(i + 1, row));
-      const items = all.slice((page - 1) * LEADERBOARD_PAGE_SIZE, page * LEADERBOARD_PAGE_SIZE);
-      const me = viewerId === null ? null : (all.find((e) => e.row.user.id === viewerId) ?? null);
-      return { page: { page, pages: pages(all.length), total: all.length, items, languages: await languagesOf(social, items, q.range) }, me };
-    };
-    if (membersVersion === null || viewerId === null) return read();
-    return cachedBoard(ports, `friends:${viewerId}|${q.range}|${q.language ?? ""}|${page}|${membersVersion}`, read);
-  }
   const version = `${q.range}|${q.language ?? ""}|${await social.leaderboardVersion()}`;
   const [view, me] = await Promise.all([
     cachedBoard(ports, `page:${page}|${version}`, async (): Promise<BoardPage> => {
@@ -114,4 +94,25 @@ export async function boardView(ports: Ports, q: BoardQuery, page: number, viewe
         }),
   ]);
   return { page: view, me };
+}
+
+/**
+ * Page `page` of the viewer's friends board (the viewer and their accepted friends: a few hundred
+ * at most, read whole from the store once for the page and the viewer's entry), cached for the
+ * viewer under their friends board version when the store keeps one.
+ */
+export async function friendsBoardView(ports: Ports, q: Omit<BoardQuery, "userIds">, page: number, viewerId: string): Promise<{ page: BoardPage; me: RankedEntry | null }> {
+  const social = socialOf(ports);
+  const read = async () => {
+    const lists = await social.friendLists(viewerId);
+    const userIds = [viewerId, ...lists.friends.map((f) => f.user.id)];
+    const { rows } = await social.leaderboardPage({ ...q, userIds, offset: 0, limit: userIds.length });
+    const all = rows.map((row, i) => rankedEntry(i + 1, row));
+    const items = all.slice((page - 1) * LEADERBOARD_PAGE_SIZE, page * LEADERBOARD_PAGE_SIZE);
+    const me = all.find((e) => e.row.user.id === viewerId) ?? null;
+    return { page: { page, pages: pages(all.length), total: all.length, items, languages: await languagesOf(social, items, q.range) }, me };
+  };
+  if (!social.friendsBoardVersion) return read();
+  const version = await social.friendsBoardVersion(viewerId);
+  return cachedBoard(ports, `friends:${viewerId}|${q.range}|${q.language ?? ""}|${page}|${version}`, read);
 }

@@ -11,7 +11,7 @@ import { errorResponses, jsonResponse, validated } from "../openapi-schemas.ts";
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { dashboardAuth } from "./dashboard-auth.ts";
 import { leaderboardQuerySchema, leaderboardSchema } from "./social-schemas.ts";
-import { boardView, friendsBoard, socialOf } from "./leaderboard-data.ts";
+import { boardView, friendsBoardView } from "./leaderboard-data.ts";
 import { round2 } from "../../wakatime/v1/format.ts";
 
 export const leaderboardRoutes = new Hono<AppEnv>();
@@ -34,9 +34,8 @@ leaderboardRoutes.get(
     const q = c.req.valid("query");
     const me = c.var.auth.user;
     const language = q.language ?? null;
-    const friends = q.scope === "friends" ? await friendsBoard(socialOf(c.var.ports), me.id) : null;
-    const board = { range: q.range, language, userIds: friends?.userIds };
-    const { page, me: mine } = await boardView(c.var.ports, board, q.page, me.id, friends?.version ?? null);
+    const board = { range: q.range, language };
+    const { page, me: mine } = await (q.scope === "friends" ? friendsBoardView : boardView)(c.var.ports, board, q.page, me.id);
     c.header("Cache-Control", "private, no-store");
     return c.json({
       range: q.range,

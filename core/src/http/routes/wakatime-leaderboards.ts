@@ -17,8 +17,7 @@ import { errorResponses, jsonResponse, pathParameter, validated } from "../opena
 import { API_KEY_SECURITY } from "../openapi.ts";
 import { userParam } from "../openapi-wakatime.ts";
 import { currentUser } from "./user-param.ts";
-import { boardView, friendsBoard, socialOf } from "./leaderboard-data.ts";
-import type { BoardQuery } from "../../social/ports.ts";
+import { friendsBoardView, socialOf } from "./leaderboard-data.ts";
 import { leadersQuerySchema, leadersSchema } from "./social-schemas.ts";
 import { wakaLeader } from "./leaderboard-leaders.ts";
 import { membership, teamsOf } from "./teams.ts";
@@ -143,9 +142,7 @@ wakaLeaderboardRoutes.get(
     let page: Page<Row>;
     let mine: Row | undefined;
     if (boardId === FRIENDS_BOARD_ID) {
-      const members = await friendsBoard(socialOf(ports), me.id);
-      const board: BoardQuery = { range: RANGE, language, userIds: members.userIds };
-      const { page: friends, me: entry } = await boardView(ports, board, q.page, me.id, members.version);
+      const { page: friends, me: entry } = await friendsBoardView(ports, { range: RANGE, language }, q.page, me.id);
       const row = (e: RankedEntry): Row => ({ rank: e.rank, user: e.row.user, totalSeconds: e.totalSeconds, dailyAverageSeconds: e.dailyAverageSeconds, languages: e.row.sharesLanguages ? (friends.languages.get(e.row.user.id) ?? []) : [] });
       page = { ...friends, items: friends.items.map(row) };
       mine = entry ? row(entry) : undefined;
