@@ -97,6 +97,14 @@ export interface SocialStore {
    * Optional: a store without it has its friends boards read fresh.
    */
   friendsBoard?(userId: string): Promise<{ userIds: string[]; version: string }>;
+  /**
+   * The generation of the user's friends board: one key read. It changes the moment the board's
+   * members or what it shows of them other than their figures changes: a friendship of the user
+   * made or ended, a member (the user or a friend) changing their sharing settings, renamed, or
+   * deleted. New figures do not move it (pages refresh within the cache TTL, as on the global
+   * board). Optional: a store without it has its friends boards read fresh.
+   */
+  friendsBoardVersion?(userId: string): Promise<string>;
   /** The user's 1-based rank and row on the board, or null when they are not listed on it. */
   leaderboardEntry(query: BoardQuery, userId: string): Promise<{ rank: number; row: LeaderboardRow } | null>;
   /** The user's goals, oldest first. */
