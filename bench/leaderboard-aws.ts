@@ -15,15 +15,21 @@
  *   summed here and written once. Before timing, the bench checks that the fast path gives the
  *   drainer's items for the sample users, and that the API's total, top ten and the caller's
  *   rank equal a ranking of every generated standing computed here.
- * The caller has BENCH_FRIENDS friends (default 100, through the social port).
+ * The caller has BENCH_FRIENDS friends (default 100, through the social port) and a team of 20
+ * (the caller and the last 19 users of the sample, through the team store, each counting all
+ * their projects): a team board reads each member's day items of the range, projected to their
+ * `proj` (time per project, written with the day as writeDay writes it; sam/src/dynamo/project-days.ts).
  *
  * Measured, one request at a time (the scheduled drainer off, so nothing else runs):
  * - cold: `GET /api/kodo/leaderboards?...` right after a `PATCH /api/kodo/sharing` by the caller
  *   (the board version moves, so the route's page and entry caches miss);
  * - cached: the same request again;
- * for the global board (`last_7_days`, page 3), a language board (`Python`, `last_30_days`) and
- * the friends board (cached per viewer under SocialStore.friendsBoard's version, read on every
- * request; the caller's sharing change moves it too, so "cold" misses).
+ * for the global board (`last_7_days`, page 3), a language board (`Python`, `last_30_days`), the
+ * friends board (cached per viewer under SocialStore.friendsBoardVersion, one GetItem per
+ * request; the caller's sharing change moves it too, so "cold" misses) and the team board
+ * (WakaTime's private leaderboard, `/api/v1/users/current/leaderboards/{team}`: cached like a
+ * global page, the caller's sharing change clears the container's cache, so "cold" misses and
+ * reads every member's days).
  * Env: BENCH_USERS, BENCH_DAYS, BENCH_SAMPLE, BENCH_FRIENDS, BENCH_COLD (20), BENCH_CACHED (100).
  * Writes bench/results/leaderboard-aws.json; the last line of output is the same JSON.
  */
@@ -34,7 +40,8 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DayActivity } from "@kodo/core";
-import { boardStanding, type LeaderboardRange } from "@kodo/core/social";
+import { resolveRange } from "@kodo/core";
+import { boardStanding, MAX_PLAUSIBLE_SECONDS_PER_DAY, type LeaderboardRange } from "@kodo/core/social";
 import { ROOT } from "../scripts/local-worker.mjs";
 import { median, percentile, rng, round } from "./lib/stats.ts";
 import { machine } from "./lib/machine.ts";
@@ -45,10 +52,12 @@ import { loadTemplate } from "../sam/tools/template.ts";
 import { batchWrite, documentClient, queryAll, type Doc } from "../sam/src/dynamo/client.ts";
 import { dynamoAccounts } from "../sam/src/dynamo/accounts.ts";
 import { dynamoActivity } from "../sam/src/dynamo/activity.ts";
+import { encodeProjectTimes } from "../sam/src/dynamo/days.ts";
 import { accountKeys, activityKeys } from "../sam/src/dynamo/keys.ts";
 import { socialKeys } from "../sam/src/dynamo/social-table.ts";
 import { mapLimit } from "../sam/src/dynamo/pool.ts";
 import { dynamoSocial } from "../sam/src/dynamo/social.ts";
+import { dynamoTeams } from "../sam/src/dynamo/teams.ts";
 import { standingReads } from "../sam/src/dynamo/standing-reads.ts";
 import { RANGE_CODES, boardDeltas, drainUsers, refreshStanding, standingItemKeys, standingItems, type StandingItem } from "../sam/src/dynamo/standings.ts";
 
@@ -57,6 +66,8 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 30);
 const SAMPLE = Math.min(USERS, Number(process.env.BENCH_SAMPLE ?? 300));
 /** Friends come from the sample (they need accounts). */
 const FRIENDS = Math.min(SAMPLE, Number(process.env.BENCH_FRIENDS ?? 100));
+/** The caller and members from the end of the sample (they need accounts and day items). */
+const TEAM = Math.min(SAMPLE + 1, 20);
 const COLD = Number(process.env.BENCH_COLD ?? 20);
 const CACHED = Number(process.env.BENCH_CACHED ?? 100);
 const ZONES = ["UTC", "Asia/Tokyo", "America/New_York", "Europe/Berlin", "Asia/Kolkata"];
@@ -124,7 +135,9 @@ async function seedAccounts(doc: Doc, users: BenchUser[], sample: Set<string>, h
       const settings = `${u.zone}|15`;
       activity.push({ put: { ...activityKeys.head(u.id), settings } });
       for (const d of u.days) {
-        activity.push({ put: { ...activityKeys.day(u.id, d.day), day: d.day, dv: 1, cv: 1, settings, totals: gzipSync(JSON.stringify([d.coding + 600, totalsOf(d.coding)])), data: gzipSync("[]"), updatedAt: now } });
+        // `proj`: the day's time per project (all of it in "kodo"), what a team board reads.
+        const proj = encodeProjectTimes([{ project: "kodo", codingMs: d.coding * 1000, allMs: (d.coding + 600) * 1000 }]);
+        activity.push({ put: { ...activityKeys.day(u.id, d.day), day: d.day, dv: 1, cv: 1, settings, totals: gzipSync(JSON.stringify([d.coding + 600, totalsOf(d.coding)])), data: gzipSync("[]"), proj, updatedAt: now } });
       }
     }
   }
@@ -236,6 +249,14 @@ try {
     await social.requestFriendByName(caller.id, u.username);
     await social.acceptFriend(caller.id, u.id);
   }
+  // The team: the caller (owner) and the sample's last TEAM - 1 users, all counting every project.
+  const teams = dynamoTeams(doc, deps);
+  const team = await teams.createTeam(caller.id, "Bench team");
+  const teamMembers = [caller, ...users.slice(SAMPLE - (TEAM - 1), SAMPLE)];
+  for (const u of teamMembers) {
+    if (u !== caller && !(await teams.addMember(team.id, u.id, "member"))) throw new Error(`could not add ${u.id} to the team`);
+    await teams.setProjects(team.id, u.id, "all");
+  }
 
   sam = await startLocalRunner({ port: 0, dynamoEndpoint: dynamo.endpoint, keyFile: path.join(scratch, "key"), buildDir: path.join(scratch, "build"), drainEveryMs: 0 });
   const auth = { authorization: `Basic ${Buffer.from(KEY).toString("base64")}` };
@@ -264,6 +285,7 @@ try {
     global: "/api/kodo/leaderboards?range=last_7_days&page=3",
     language: "/api/kodo/leaderboards?language=Python&range=last_30_days",
     friends: "/api/kodo/leaderboards?scope=friends&range=last_7_days",
+    team: `/api/v1/users/current/leaderboards/${team.id}`,
   } as const;
   for (const [range, language, pathname] of [["last_7_days", null, boards.global], ["last_30_days", "Python", boards.language]] as const) {
     await touch();
@@ -280,6 +302,19 @@ try {
   const friendsBoard = (await get(boards.friends)).body;
   if (friendsBoard.total !== FRIENDS + 1) throw new Error(`friends board: ${friendsBoard.total} listed, expected ${FRIENDS + 1}`);
   console.log(`friends board: ${friendsBoard.total} listed, caller #${friendsBoard.me?.rank}`);
+  // The team board equals each member's capped coding time over their own last 7 local days.
+  const wantTeam = teamMembers
+    .map((u) => {
+      const r = resolveRange("last_7_days", now, u.zone)!;
+      const seconds = u.days.filter((d) => d.day >= r.start && d.day <= r.end).reduce((a, d) => a + Math.min(d.coding, MAX_PLAUSIBLE_SECONDS_PER_DAY), 0);
+      return [u.username, seconds] as const;
+    })
+    .filter(([, seconds]) => seconds > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const teamBoard = (await get(boards.team)).body;
+  const gotTeam = teamBoard.data.map((e: any) => [e.user.username, e.running_total.total_seconds]);
+  if (JSON.stringify(gotTeam) !== JSON.stringify(wantTeam)) throw new Error(`team board differs:\n ${JSON.stringify(gotTeam)}\n ${JSON.stringify(wantTeam)}`);
+  console.log(`team board: ${teamBoard.data.length} members ranked, equal to the ranking computed here; caller #${teamBoard.current_user.rank}`);
 
   // Where a cold read's time goes: the store calls alone, in this process, median of 5.
   const reads = standingReads(doc, "SocialTable");
@@ -318,7 +353,7 @@ try {
     await measure(`${kind} cached`, pathname, CACHED, false);
   }
 
-  const summary = { benchmark: "leaderboard-aws", users: USERS, days: DAYS, sample: SAMPLE, friends: FRIENDS, rankedGlobal: expected("last_7_days", null).length, machine: machine(), storeCallsMs: parts, results };
+  const summary = { benchmark: "leaderboard-aws", users: USERS, days: DAYS, sample: SAMPLE, friends: FRIENDS, teamMembers: TEAM, rankedGlobal: expected("last_7_days", null).length, machine: machine(), storeCallsMs: parts, results };
   await mkdir(path.join(ROOT, "bench", "results"), { recursive: true });
   await writeFile(path.join(ROOT, "bench", "results", "leaderboard-aws.json"), `${JSON.stringify(summary, null, 2)}\n`);
   console.log(JSON.stringify(summary));

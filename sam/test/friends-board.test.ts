@@ -1,162 +1,178 @@
 /**
- * The friends board's version on DynamoDB (SocialStore.friendsBoard, social-board.ts) on
- * dynalite, read through core's shared board code (boardView, which caches a friends page per
- * viewer under that version): it stays put while nothing changes (the cached page is served),
- * and moves at once when a friend unfriends, hides, is renamed, is deleted or has new figures
- * (ingested and not drained yet, or written by the drainer), so a page cached under an old
- * version is never shown after such a change. Cloudflare: worker/test/friends-board-cache.test.ts.
+ * The friends board's version on DynamoDB (SocialStore.friendsBoardVersion: the `U#<id>` /
+ * `FBVER` item, social-board.ts) on dynalite, through the ports exactly as the Lambda builds
+ * them. Each change the port names moves the version of exactly the users whose friends board it
+ * changes, and of nobody else: a friendship accepted or ended (both users), a sharing change, a
+ * rename or a new display name (the user and their accepted friends), an account deleted (its
+ * former friends; its own item goes with it). New figures (ingest, the drainer, a board read
+ * draining marks) move nobody's: those pages refresh within the cache TTL, as the global
+ * board's. Cloudflare: worker/test/friends-board-cache.test.ts.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ports, User } from "@kodo/core";
 import { aRun } from "../../core/src/testing/builders.ts";
-import { boardView } from "../../core/src/http/routes/leaderboard-data.ts";
 import { purgeUserCaches } from "../../core/src/http/user-caches.ts";
 import { portsFromEnv } from "../src/ports.ts";
 import { dynamoActivity } from "../src/dynamo/activity.ts";
-import { drainStandings, markStandingDirty, standingItemKeys, type StandingDeps } from "../src/dynamo/standings.ts";
-import { getItem } from "../src/dynamo/social-table.ts";
-import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, createUser, localDynamo } from "./helpers.ts";
+import { drainStandings, type StandingDeps } from "../src/dynamo/standings.ts";
+import { getItem, socialKeys } from "../src/dynamo/social-table.ts";
+import { ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, allItems, createUser, localDynamo } from "./helpers.ts";
 
 let dynamo: Awaited<ReturnType<typeof localDynamo>>;
 let ports: Ports;
 let deps: StandingDeps;
-let me: User;
-const friends: User[] = [];
 const HOUR = 3600;
 const recent = (hoursAgo: number) => Math.floor(Date.now() / 1000) - hoursAgo * HOUR;
-
 const social = () => ports.social!;
-const board = () => social().friendsBoard!(me.id);
-/** The friends page (all coding time, last 7 days) as the shared route reads it, cached under the version. */
-async function page(language: string | null = null) {
-  const fb = await board();
-  const view = await boardView(ports, { range: "last_7_days", language, userIds: fb.userIds }, 1, me.id, fb.version);
-  return { ...fb, view };
+const version = (user: User) => social().friendsBoardVersion!(user.id);
+
+/**
+ * The cast: `me` with friends f0..f4 (f0 and f1 are also friends of each other, f3 also of x),
+ * a stranger with a pending request to me, x and y (friends of each other), and users made by
+ * the tests themselves. `fresh` is never touched by anything.
+ */
+const cast = new Map<string, User>();
+const the = (name: string) => cast.get(name)!;
+
+async function newUser(name: string): Promise<User> {
+  const { user } = await createUser(dynamo.doc);
+  cast.set(name, user);
+  return user;
 }
-const seconds = (view: Awaited<ReturnType<typeof page>>["view"], id: string) => view.page.items.find((e) => e.row.user.id === id)?.row.cappedSeconds;
 
 async function befriend(a: User, b: User): Promise<void> {
   await social().requestFriendByName(a.id, b.username);
   await social().requestFriendByName(b.id, a.username);
 }
 
+/** Names (in the cast, `except` left out) whose friends board version `change` moved. */
+async function moved(change: () => Promise<unknown>, except: string[] = []): Promise<string[]> {
+  const names = [...cast.keys()].filter((n) => !except.includes(n));
+  const read = () => Promise.all(names.map((n) => version(the(n))));
+  const before = await read();
+  await change();
+  const after = await read();
+  return names.filter((_, i) => before[i] !== after[i]).sort();
+}
+
+/** The storage side of DELETE /api/kodo/account (core/src/http/routes/account.ts), in its order. */
+async function deleteAccount(user: User): Promise<void> {
+  await ports.accountAdmin!.revokeAllAccess(user.id);
+  await ports.activityAdmin!.deleteAll(user);
+  await ports.accountAdmin!.deleteAccountRows(user.id);
+  await purgeUserCaches(ports, user.id);
+}
+
 beforeAll(async () => {
   dynamo = await localDynamo();
   ports = portsFromEnv({ ACCOUNTS_TABLE, ACTIVITY_TABLE, SOCIAL_TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint }).ports;
   deps = { doc: dynamo.doc, accountsTable: ACCOUNTS_TABLE, socialTable: SOCIAL_TABLE, activity: dynamoActivity(dynamo.doc, { table: ACTIVITY_TABLE, boardTable: SOCIAL_TABLE }) };
-  me = (await createUser(dynamo.doc)).user;
-  await ports.activity.ingest(me, aRun(recent(30), 20, 60));
-  for (let i = 0; i < 5; i++) {
-    const { user } = await createUser(dynamo.doc);
-    friends.push(user);
-    await befriend(me, user);
-    await ports.activity.ingest(user, aRun(recent(30 + i), 10 + i * 5, 60));
-  }
-  // A stranger (and a pending request) is no member.
-  const stranger = (await createUser(dynamo.doc)).user;
+  const me = await newUser("me");
+  for (let i = 0; i < 5; i++) await befriend(me, await newUser(`f${i}`));
+  await befriend(the("f0"), the("f1"));
+  const stranger = await newUser("stranger");
   await social().requestFriendByName(stranger.id, me.username);
+  await befriend(await newUser("x"), await newUser("y"));
+  await befriend(the("f3"), the("x"));
+  await newUser("fresh");
+  for (const [i, name] of ["me", "f0", "f1", "f2", "f3", "x"].entries()) await ports.activity.ingest(the(name), aRun(recent(30 + i), 10 + i * 5, 60));
   await drainStandings(deps);
 }, 60_000);
 afterAll(() => dynamo?.close());
 
 describe("friends board version on DynamoDB", () => {
-  it("lists the caller and accepted friends, and stays put (the cached page is served) while nothing changes", async () => {
-    const first = await page();
-    expect(new Set(first.userIds)).toEqual(new Set([me.id, ...friends.map((f) => f.id)]));
-    expect(first.version).toMatch(/^[0-9a-f]{32}$/);
-    expect(first.view.page.total).toBe(6);
-    const again = await page();
-    expect(again.version).toBe(first.version);
-    expect(again.view).toBe(first.view); // the very cached object: no store read
-  }, 60_000);
+  it("is one key read: a never-touched user has version 0, and a version is stable while nothing changes", async () => {
+    expect(await version(the("fresh"))).toBe("0");
+    expect(await getItem(dynamo.doc, SOCIAL_TABLE, socialKeys.friendsBoardVersion(the("fresh").id))).toBeNull();
+    const mine = await version(the("me"));
+    expect(mine).toMatch(/^[1-9]\d*$/); // five friendships accepted
+    expect(await moved(async () => {})).toEqual([]);
+    expect(await version(the("me"))).toBe(mine);
+  });
 
-  it("moves on a friend's new time, pending or drained, and the page shows it", async () => {
-    const [a, b] = [friends[0]!, friends[1]!];
-    const before = await page();
-    // Ingested, not drained: the mark moves the version and the read drains it (as a fresh read did).
-    await ports.activity.ingest(a, aRun(recent(20), 31, 60));
-    const pending = await page();
-    expect(pending.version).not.toBe(before.version);
-    expect(seconds(pending.view, a.id)).toBe(seconds(before.view, a.id)! + 30 * 60);
-    expect(await getItem(dynamo.doc, SOCIAL_TABLE, standingItemKeys.dirty(a.id))).toBeNull();
-    // Once drained the version settles (the stored standing, no mark) and is served from the cache.
-    const settled = await page();
-    const still = await page();
-    expect(still.version).toBe(settled.version);
-    expect(still.view).toBe(settled.view);
-    expect(seconds(settled.view, a.id)).toBe(seconds(pending.view, a.id));
-    // Written by the scheduled drainer before any read: the standing's new `ver` moves it.
-    await ports.activity.ingest(b, aRun(recent(20), 11, 60));
-    await drainStandings(deps);
-    expect(await getItem(dynamo.doc, SOCIAL_TABLE, standingItemKeys.dirty(b.id))).toBeNull();
-    const drained = await page();
-    expect(drained.version).not.toBe(settled.version);
-    expect(seconds(drained.view, b.id)).toBe(seconds(settled.view, b.id)! + 10 * 60);
-  }, 60_000);
+  it("moves both users' versions when a friendship is accepted (either way), nobody else's; a request or a decline moves none", async () => {
+    const a = await newUser("a");
+    const b = await newUser("b");
+    const c = await newUser("c");
+    expect(await moved(() => social().requestFriendByName(a.id, the("me").username))).toEqual([]);
+    // Accepted by asking back (the requestFriendByName path)...
+    expect(await moved(() => social().requestFriendByName(the("me").id, a.username))).toEqual(["a", "me"]);
+    // ...or by the accept route, and a request made by the other side.
+    await social().requestFriendByName(the("me").id, b.username);
+    expect(await moved(async () => expect(await social().acceptFriend(the("me").id, b.id)).toBe(true))).toEqual(["b", "me"]);
+    // A declined request changes nobody's board.
+    await social().requestFriendByName(c.id, the("me").username);
+    expect(await moved(async () => expect(await social().declineFriend(c.id, the("me").id)).toBe(true))).toEqual([]);
+    expect(await moved(async () => expect(await social().acceptFriend(c.id, the("me").id)).toBe(false))).toEqual([]);
+  });
 
-  it("moves on time in a new language and on a language item changed alone (the language board shows it)", async () => {
-    const a = friends[0]!;
-    const before = await page("Rust");
-    expect(seconds(before.view, a.id)).toBeUndefined();
-    await ports.activity.ingest(a, aRun(recent(10), 6, 60, { language: "Rust" }));
-    await drainStandings(deps);
-    const after = await page("Rust");
-    expect(after.version).not.toBe(before.version);
-    expect(seconds(after.view, a.id)).toBe(5 * 60);
-    // A language item that changes while `L#` does not (here: its stored days made wrong, then
-    // refreshed): the drainer rewrites `L#` too, so the version still moves.
-    await dynamo.doc.send(new UpdateCommand({ TableName: SOCIAL_TABLE, Key: standingItemKeys.standing(a.id, "Rust"), UpdateExpression: "SET dl7 = :d", ExpressionAttributeValues: { ":d": 9 } }));
-    await markStandingDirty(dynamo.doc, SOCIAL_TABLE, a.id);
-    await drainStandings(deps);
-    const days = (await getItem<{ dl7: number; ver: number }>(dynamo.doc, SOCIAL_TABLE, standingItemKeys.standing(a.id, "Rust")))!;
-    expect(days.dl7).not.toBe(9); // the drainer rewrote the language item...
-    const fixed = await page("Rust");
-    expect(fixed.version).not.toBe(after.version); // ...and `L#`, so the cached page is not served
-    expect(fixed.view).not.toBe(after.view);
-    expect(fixed.view.page.items.find((e) => e.row.user.id === a.id)!.row.days).toBe(days.dl7);
-  }, 60_000);
+  it("moves both users' versions when a friendship ends (by either side); withdrawing a request moves none", async () => {
+    expect(await moved(async () => expect(await social().removeFriendLink(the("a").id, the("me").id)).toBe(true))).toEqual(["a", "me"]);
+    expect(await moved(async () => expect(await social().removeFriendLink(the("me").id, the("b").id)).toBe(true))).toEqual(["b", "me"]);
+    expect(await moved(async () => expect(await social().removeFriendLink(the("me").id, the("b").id)).toBe(false))).toEqual([]);
+    // A pending request withdrawn (the stranger's to me) was on no board.
+    expect(await moved(async () => expect(await social().removeFriendLink(the("stranger").id, the("me").id)).toBe(true))).toEqual([]);
+  });
 
-  it("moves on rename and hiding languages, and the page shows the change", async () => {
-    const [c, b] = [friends[2]!, friends[1]!];
-    const before = await page();
-    expect(before.view.page.languages.has(b.id)).toBe(true);
-    // Renamed (as PATCH /api/kodo/profile: the profile, then the cache fan-out).
-    const newName = `${c.username}_x`;
-    expect(await ports.accountAdmin!.updateProfile(c.id, { username: newName, displayName: "Cee" })).not.toBe("username-taken");
-    await purgeUserCaches(ports, c.id);
-    const afterRename = await page();
-    expect(afterRename.version).not.toBe(before.version);
-    const row = afterRename.view.page.items.find((e) => e.row.user.id === c.id)!.row;
-    expect(row.user).toEqual({ id: c.id, username: newName, displayName: "Cee" });
-    // Hides their languages: they leave the page's languages (and language boards) at once.
-    await social().updateSharing(b.id, { languages: false });
-    const hidden = await page();
-    expect(hidden.version).not.toBe(afterRename.version);
-    expect(hidden.view.page.languages.has(b.id)).toBe(false);
-    expect(seconds((await page("TypeScript")).view, b.id)).toBeUndefined();
-  }, 60_000);
+  it("moves the versions of a user who changes their sharing and of their accepted friends", async () => {
+    expect(await moved(() => social().updateSharing(the("f0").id, { languages: false }))).toEqual(["f0", "f1", "me"]);
+    expect(await moved(() => social().updateSharing(the("me").id, { leaderboards: true }))).toEqual(["f0", "f1", "f2", "f3", "f4", "me"]);
+    // As the route does it (the store, then the cache fan-out): the same users.
+    expect(
+      await moved(async () => {
+        await social().updateSharing(the("x").id, { projects: "public" });
+        await purgeUserCaches(ports, the("x").id);
+      }),
+    ).toEqual(["f3", "x", "y"]);
+    // A user without friends moves only their own.
+    expect(await moved(() => social().updateSharing(the("stranger").id, { leaderboards: true }))).toEqual(["stranger"]);
+  });
 
-  it("moves on unfriending and account deletion: the friend is off the page at once", async () => {
-    const [d, e] = [friends[3]!, friends[4]!];
-    const before = await page();
-    expect(seconds(before.view, d.id)).toBeGreaterThan(0);
-    await social().removeFriendLink(d.id, me.id);
-    const unfriended = await page();
-    expect(unfriended.version).not.toBe(before.version);
-    expect(unfriended.userIds).not.toContain(d.id);
-    expect(seconds(unfriended.view, d.id)).toBeUndefined();
-    // Deleted (the storage side of DELETE /api/kodo/account, in its order).
-    await ports.accountAdmin!.revokeAllAccess(e.id);
-    await ports.activityAdmin!.deleteAll(e);
-    await ports.accountAdmin!.deleteAccountRows(e.id);
-    await purgeUserCaches(ports, e.id);
-    const deleted = await page();
-    expect(deleted.version).not.toBe(unfriended.version);
-    expect(deleted.userIds).not.toContain(e.id);
-    expect(seconds(deleted.view, e.id)).toBeUndefined();
-    const again = await page();
-    expect(again.version).toBe(deleted.version);
-    expect(again.view).toBe(deleted.view);
-  }, 60_000);
+  it("moves the versions of a renamed user (username or display name) and of their friends", async () => {
+    const rename = (name: string, change: { username?: string; displayName?: string }) => async () => {
+      expect(await ports.accountAdmin!.updateProfile(the(name).id, change)).not.toBe("username-taken");
+      await purgeUserCaches(ports, the(name).id); // as PATCH /api/kodo/profile does
+    };
+    expect(await moved(rename("f2", { username: `${the("f2").username}_x` }))).toEqual(["f2", "me"]);
+    expect(await moved(rename("f1", { displayName: "Eff One" }))).toEqual(["f0", "f1", "me"]);
+    // The friends page shows the new name at once.
+    const board = await social().leaderboardPage({ range: "last_7_days", language: null, userIds: [the("me").id, the("f1").id, the("f2").id], offset: 0, limit: 10 });
+    expect(board.rows.find((r) => r.user.id === the("f1").id)?.user.displayName).toBe("Eff One");
+    expect(board.rows.find((r) => r.user.id === the("f2").id)?.user.username).toBe(`${the("f2").username}_x`);
+  });
+
+  it("does not move on new figures: ingest, the drainer, or a board read draining its members' marks", async () => {
+    const friendsOfMe = ["me", "f0", "f1", "f2", "f3", "f4"].map((n) => the(n).id);
+    const before = await social().leaderboardPage({ range: "last_7_days", language: null, userIds: friendsOfMe, offset: 0, limit: 10 });
+    expect(
+      await moved(async () => {
+        await ports.activity.ingest(the("f0"), aRun(recent(10), 21, 60));
+        // A board read drains the marks of the users it shows (a cache miss does this).
+        const after = await social().leaderboardPage({ range: "last_7_days", language: null, userIds: friendsOfMe, offset: 0, limit: 10 });
+        const secondsOf = (rows: typeof after.rows) => rows.find((r) => r.user.id === the("f0").id)?.cappedSeconds ?? 0;
+        expect(secondsOf(after.rows)).toBe(secondsOf(before.rows) + 20 * 60);
+        await ports.activity.ingest(the("f1"), aRun(recent(9), 11, 60, { language: "Rust" }));
+        await ports.activity.ingest(the("x"), aRun(recent(9), 11, 60));
+        expect((await drainStandings(deps)).refreshed).toBeGreaterThanOrEqual(2);
+        await social().leaderboardEntry({ range: "last_7_days", language: null }, the("me").id);
+      }),
+    ).toEqual([]);
+  });
+
+  it("moves the versions of a deleted user's former friends, removes their own, and their friends' boards read on", async () => {
+    const f3 = the("f3");
+    expect(await getItem(dynamo.doc, SOCIAL_TABLE, socialKeys.friendsBoardVersion(f3.id))).not.toBeNull();
+    expect(await moved(() => deleteAccount(f3), ["f3"])).toEqual(["me", "x"]);
+    expect(await getItem(dynamo.doc, SOCIAL_TABLE, socialKeys.friendsBoardVersion(f3.id))).toBeNull();
+    expect((await allItems(dynamo.endpoint)).filter(({ item }) => String(item.pk).includes(f3.id))).toEqual([]);
+    // The friend list no longer names them; the board of what is left reads as before.
+    const lists = await social().friendLists(the("me").id);
+    expect(lists.friends.map((f) => f.user.id).sort()).toEqual(["f0", "f1", "f2", "f4"].map((n) => the(n).id).sort());
+    const board = await social().leaderboardPage({ range: "last_7_days", language: null, userIds: [the("me").id, ...lists.friends.map((f) => f.user.id)], offset: 0, limit: 10 });
+    expect(board.rows.map((r) => r.user.id)).not.toContain(f3.id);
+    expect(board.total).toBeGreaterThan(0);
+    // Nothing after the deletion (the fan-out ran) brings the item back, and the versions stay.
+    expect(await moved(() => purgeUserCaches(ports, f3.id), ["f3"])).toEqual([]);
+    expect(await getItem(dynamo.doc, SOCIAL_TABLE, socialKeys.friendsBoardVersion(f3.id))).toBeNull();
+  }, 30_000);
 });

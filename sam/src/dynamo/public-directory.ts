@@ -8,7 +8,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { PublicDirectory } from "@kodo/core";
 import { isConditionFailure, type Doc } from "./client.ts";
 import { sharingOfItem, type SharingItem } from "./social.ts";
-import { syncBoardMember } from "./social-board.ts";
+import { bumpFriendsBoardsOf, syncBoardMember } from "./social-board.ts";
 import { getItem, profilesOf, socialKeys, userByName, type SocialTables } from "./social-table.ts";
 import { syncStandingSharing } from "./standings.ts";
 
@@ -45,8 +45,12 @@ export function dynamoPublicDirectory(doc: Doc, tables: SocialTables): PublicDir
       // The board lists the member's name and zone: refresh them (a profile change calls this).
       // Off the global board, friends boards still show their standings: those take the new name.
       const sharing = sharingOfItem(item);
+      const profile = (await profilesOf(doc, tables.accountsTable, [userId])).get(userId) ?? null;
       if (sharing.leaderboards) await syncBoardMember(doc, tables, userId, sharing, true);
-      else await syncStandingSharing(doc, tables.socialTable, userId, sharing, (await profilesOf(doc, tables.accountsTable, [userId])).get(userId) ?? null);
+      else await syncStandingSharing(doc, tables.socialTable, userId, sharing, profile);
+      // Friends boards show the name too (a rename, a new display name). Not for a deleted
+      // account: its friends' versions moved with the deletion, and its own item is gone.
+      if (profile) await bumpFriendsBoardsOf(doc, tables.socialTable, userId);
     },
   };
 }

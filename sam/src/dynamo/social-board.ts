@@ -10,6 +10,10 @@
  * - The `BOARD` partition lists the users who opted in (`M#<userId>`) and a version counter
  *   (`VERSION`) raised whenever a member joins, leaves or changes (SocialStore.leaderboardVersion:
  *   the shared route's page cache is keyed by it).
+ * - Each user's friends board has its own version (`U#<userId>` / `FBVER`, `gen`): one GetItem
+ *   per cached friends page (SocialStore.friendsBoardVersion). Membership and what the board
+ *   shows of its members other than figures move it at once (bumpFriendsBoards); new figures
+ *   wait for the page cache's TTL, as on the global board.
  * - Freshness: the scheduled drainer refreshes users who ingested (within a minute). A read
  *   drains only the marks of users whose own rows it shows: the caller for their rank, the
  *   members of a friends or team board; a global page drains nothing, so its cost does not
@@ -18,20 +22,18 @@
  * Privacy as on D1: a language board lists only users who share languages, and
  * boardLanguages answers only for them.
  */
-import { createHash } from "node:crypto";
 import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { ActivityStore, SharingSettings } from "@kodo/core";
 import type { SocialStore } from "@kodo/core/social";
 import type { Doc } from "./client.ts";
-import { batchGetAll } from "./batch-get.ts";
 import { queryAll } from "./client.ts";
-import { BATCH_GET_MAX } from "./limits.ts";
-import { chunk } from "./pool.ts";
-import { drainUsers, markStandingDirty, standingItemKeys, syncStandingSharing, type StandingDeps } from "./standings.ts";
+import { WRITE_CONCURRENCY } from "./limits.ts";
+import { mapLimit } from "./pool.ts";
+import { drainUsers, markStandingDirty, syncStandingSharing, type StandingDeps } from "./standings.ts";
 import { standingReads } from "./standing-reads.ts";
 import { getItem, profilesOf, socialKeys, type SocialTables } from "./social-table.ts";
 
-type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages" | "friendsBoard">;
+type BoardReads = Pick<SocialStore, "leaderboardVersion" | "leaderboardPage" | "leaderboardEntry" | "boardLanguages" | "friendsBoardVersion">;
 
 export interface BoardOptions extends SocialTables {
   /** Standings are derived from the users' days (merged on read when stale). */
@@ -43,6 +45,34 @@ export interface BoardOptions extends SocialTables {
 /** Raises the board version (a member joined, left or changed). */
 export async function bumpBoardVersion(doc: Doc, table: string): Promise<void> {
   await doc.send(new UpdateCommand({ TableName: table, Key: socialKeys.boardVersion, UpdateExpression: "ADD v :one", ExpressionAttributeValues: { ":one": 1 } }));
+}
+
+/** The user's accepted friends (their `FRIEND#` items that say friends: one Query, keys and state only). */
+export async function acceptedFriends(doc: Doc, table: string, userId: string): Promise<string[]> {
+  const links = await queryAll<{ sk: string; state?: string }>(doc, {
+    TableName: table,
+    KeyConditionExpression: "pk = :pk AND begins_with(sk, :f)",
+    ExpressionAttributeNames: { "#s": "state" },
+    ExpressionAttributeValues: { ":pk": socialKeys.userPartition(userId), ":f": "FRIEND#" },
+    ProjectionExpression: "sk, #s",
+    ConsistentRead: true,
+  });
+  return links.filter((l) => l.state === "friends").map((l) => l.sk.slice("FRIEND#".length));
+}
+
+/**
+ * Moves the friends board version of these users (`ADD gen 1`, one UpdateItem each, in
+ * parallel). Called after the change is stored, so a page cached under the new version shows it.
+ */
+export async function bumpFriendsBoards(doc: Doc, table: string, userIds: readonly string[]): Promise<void> {
+  await mapLimit([...new Set(userIds)], WRITE_CONCURRENCY, (userId) =>
+    doc.send(new UpdateCommand({ TableName: table, Key: socialKeys.friendsBoardVersion(userId), UpdateExpression: "ADD gen :one", ExpressionAttributeValues: { ":one": 1 } })),
+  );
+}
+
+/** Moves the friends board version of the user and of every accepted friend (they show the user). */
+export async function bumpFriendsBoardsOf(doc: Doc, table: string, userId: string): Promise<void> {
+  await bumpFriendsBoards(doc, table, [userId, ...(await acceptedFriends(doc, table, userId))]);
 }
 
 /**
@@ -92,35 +122,10 @@ export function dynamoBoard(doc: Doc, options: BoardOptions): BoardReads {
       return standings.entry(q, userId);
     },
 
-    /**
-     * The caller and their accepted friends, and a digest of all a friends page shows of them
-     * (sam/README.md, "Leaderboards"): who they are, their `L#` standing's `ver`/`updatedAt`
-     * (rewritten whenever any of their standings changes: new figures, a sharing change, a
-     * rename; deleted with the account) and their pending `DIRTY#` mark (a page read drains it,
-     * so a friend's new time moves the version as a fresh read would show it). Cost: the
-     * friend-list Query, then consistent BatchGets of those two small items per member,
-     * projected, their chunks of 100 in parallel.
-     */
-    async friendsBoard(userId) {
-      const links = await queryAll<{ sk: string; state?: string }>(doc, {
-        TableName: table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :f)",
-        ExpressionAttributeNames: { "#s": "state" },
-        ExpressionAttributeValues: { ":pk": socialKeys.userPartition(userId), ":f": "FRIEND#" },
-        ProjectionExpression: "sk, #s",
-        ConsistentRead: true,
-      });
-      const userIds = [userId, ...links.filter((l) => l.state === "friends").map((l) => l.sk.slice("FRIEND#".length))];
-      const keys = userIds.flatMap((id) => [standingItemKeys.standing(id, null), standingItemKeys.dirty(id)]);
-      const read = { ConsistentRead: true, ProjectionExpression: "pk, sk, ver, updatedAt, #at", ExpressionAttributeNames: { "#at": "at" } };
-      const items = (await Promise.all(chunk(keys, BATCH_GET_MAX).map((group) => batchGetAll<{ pk: string; sk: string; ver?: number; updatedAt?: number; at?: number }>(doc, table, group, read)))).flat();
-      const found = new Map(items.map((i) => [`${i.pk}|${i.sk}`, i]));
-      const of = (k: { pk: string; sk: string }) => found.get(`${k.pk}|${k.sk}`);
-      const state = [...userIds].sort().map((id) => {
-        const standing = of(standingItemKeys.standing(id, null));
-        return [id, standing?.ver ?? null, standing?.updatedAt ?? null, of(standingItemKeys.dirty(id))?.at ?? null];
-      });
-      return { userIds, version: createHash("sha256").update(JSON.stringify(state)).digest("hex").slice(0, 32) };
+    /** One consistent GetItem: the `FBVER` item's `gen` ("0" before anything moved it). */
+    async friendsBoardVersion(userId) {
+      const item = await getItem<{ gen?: number }>(doc, table, socialKeys.friendsBoardVersion(userId));
+      return String(item?.gen ?? 0);
     },
 
     async boardLanguages(userIds, range) {

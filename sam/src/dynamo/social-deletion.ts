@@ -6,12 +6,12 @@
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import type { TeamStore } from "@kodo/core/social";
 import { batchWrite, queryAll, type Doc } from "./client.ts";
-import { bumpBoardVersion } from "./social-board.ts";
+import { bumpBoardVersion, bumpFriendsBoards } from "./social-board.ts";
 import { socialKeys, type SocialTables } from "./social-table.ts";
 
 export async function deleteSocialItems(doc: Doc, tables: SocialTables, teams: TeamStore, userId: string, username: string | null): Promise<void> {
   const table = tables.socialTable;
-  const items = await queryAll<{ pk: string; sk: string; otherId?: string; username?: string; teamId?: string }>(doc, {
+  const items = await queryAll<{ pk: string; sk: string; otherId?: string; username?: string; teamId?: string; state?: string }>(doc, {
     TableName: table,
     KeyConditionExpression: "pk = :pk",
     ExpressionAttributeValues: { ":pk": socialKeys.userPartition(userId) },
@@ -24,6 +24,10 @@ export async function deleteSocialItems(doc: Doc, tables: SocialTables, teams: T
     if (i.sk.startsWith("BYNAME#")) mirrors.push({ delete: socialKeys.nameRequest(i.sk.slice("BYNAME#".length), userId) });
   }
   await batchWrite(doc, table, mirrors);
+  // Their former friends' boards lose them (after the links are gone: a board read under the
+  // new version no longer lists them).
+  const friends = items.filter((i) => i.sk.startsWith("FRIEND#") && i.state === "friends").map((i) => i.sk.slice("FRIEND#".length));
+  await bumpFriendsBoards(doc, table, friends);
 
   // Teams the user owns pass to their longest-standing admin, else member; a team with no one
   // else is deleted. Then their memberships (and with them the invites they made or were sent).
@@ -61,7 +65,8 @@ export async function deleteSocialItems(doc: Doc, tables: SocialTables, teams: T
   const member = await doc.send(new DeleteCommand({ TableName: table, Key: socialKeys.boardMember(userId), ReturnValues: "ALL_OLD" }));
   if (member.Attributes) await bumpBoardVersion(doc, table);
 
-  // Whatever is left of the partition (sharing, goals, pointers), re-read: the steps above wrote some.
+  // Whatever is left of the partition (sharing, friend links, requests by name, goals, team and
+  // invite pointers, their friends board version `FBVER`), re-read: the steps above wrote some.
   const rest = await queryAll<{ pk: string; sk: string }>(doc, {
     TableName: table,
     KeyConditionExpression: "pk = :pk",

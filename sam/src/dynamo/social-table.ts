@@ -17,6 +17,11 @@ export const socialKeys = {
   sharing: (userId: string) => ({ pk: `U#${userId}`, sk: "SHARING" }),
   /** One side of a friendship or request; the other user holds the mirror item. */
   friend: (userId: string, otherId: string) => ({ pk: `U#${userId}`, sk: `FRIEND#${otherId}` }),
+  /**
+   * The user's friends board version (`gen`, SocialStore.friendsBoardVersion): `ADD gen 1` on every
+   * change of the board's members or of what it shows of them other than figures.
+   */
+  friendsBoardVersion: (userId: string) => ({ pk: `U#${userId}`, sk: "FBVER" }),
   /** A request kept by the typed name (a name that names nobody, or a declined request). */
   byName: (userId: string, username: string) => ({ pk: `U#${userId}`, sk: `BYNAME#${username}` }),
   /** Who keeps a request by this name (so deleting the name's account finds them). */

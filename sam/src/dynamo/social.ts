@@ -11,7 +11,7 @@ import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk
 import { PRIVATE_SHARING, type ActivityStore, type SharingSettings } from "@kodo/core";
 import type { FriendLink, FriendState, Goal, SocialStore } from "@kodo/core/social";
 import { isConditionFailure, queryAll, type Doc } from "./client.ts";
-import { dynamoBoard, syncBoardMember } from "./social-board.ts";
+import { bumpFriendsBoards, bumpFriendsBoardsOf, dynamoBoard, syncBoardMember } from "./social-board.ts";
 import { deleteExisting, getItem, isoNow, profilesOf, putNew, socialKeys, userByName, type SocialTables } from "./social-table.ts";
 
 /** Requests kept by name per user (names that name nobody, declined requests); more are not stored. */
@@ -123,7 +123,15 @@ export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStor
         ExpressionAttributeValues: { ":friends": "friends", ":at": at, ":other": toId },
       }),
     );
+    // Each one's friends board gains the other.
+    await bumpFriendsBoards(doc, table, [fromId, toId]);
     return true;
+  }
+
+  /** Deletes one side of a link; the state it had, or null when there was none. */
+  async function deleteLink(userId: string, otherId: string): Promise<FriendItem["state"] | null> {
+    const res = await doc.send(new DeleteCommand({ TableName: table, Key: socialKeys.friend(userId, otherId), ReturnValues: "ALL_OLD" }));
+    return (res.Attributes as FriendItem | undefined)?.state ?? null;
   }
 
   return {
@@ -158,6 +166,8 @@ export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStor
         }),
       );
       await syncBoardMember(doc, options, userId, next, before.leaderboards || next.leaderboards);
+      // Friends boards show the user with their sharing (languages listed or not, ...).
+      await bumpFriendsBoardsOf(doc, table, userId);
       return next;
     },
 
@@ -253,9 +263,11 @@ export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStor
     acceptFriend: accept,
 
     async removeFriendLink(a, b) {
-      const one = await deleteExisting(doc, table, socialKeys.friend(a, b));
-      const two = await deleteExisting(doc, table, socialKeys.friend(b, a));
-      return one || two;
+      const one = await deleteLink(a, b);
+      const two = await deleteLink(b, a);
+      // A friendship ended (a request withdrawn changes no board): each board loses the other.
+      if (one === "friends" || two === "friends") await bumpFriendsBoards(doc, table, [a, b]);
+      return one !== null || two !== null;
     },
 
     async listGoals(userId) {

@@ -245,16 +245,11 @@ export async function refreshStanding(deps: StandingDeps, userId: string): Promi
     next = standingItems(user, sharingOfItem(sharingItem), standing, now, byLanguage);
   }
   try {
-    const changed = [...next].filter(([language, item]) => {
-      const before = byLanguage.get(language);
-      return !before || content(before) !== content(item);
-    });
-    const gone = stored.filter((before) => !next.has(before.language));
-    // Any change rewrites `L#` too (a new `ver`): the friends board's version reads only that item.
-    const all = next.get("");
-    if (all && (changed.length > 0 || gone.length > 0) && !changed.some(([language]) => language === "")) changed.push(["", all]);
-    for (const [language, item] of changed) await replaceStanding(doc, table, byLanguage.get(language) ?? null, item);
-    for (const before of gone) await replaceStanding(doc, table, before, null);
+    for (const [language, item] of next) {
+      const before = byLanguage.get(language) ?? null;
+      if (!before || content(before) !== content(item)) await replaceStanding(doc, table, before, item);
+    }
+    for (const before of stored) if (!next.has(before.language)) await replaceStanding(doc, table, before, null);
   } catch (err) {
     if (err instanceof Conflict) return false;
     throw err;
