@@ -144,6 +144,52 @@ export function defineSocialStoreContract(get: () => SocialStoreHarness): void {
     });
   });
 
+  describe("friends board version", () => {
+    it("moves at once for exactly the users whose friends board changed, and not for new figures", async () => {
+      const h = get();
+      const version = h.social.friendsBoardVersion?.bind(h.social);
+      expect(version, "the store keeps a friends board version (one key read per cached page)").toBeDefined();
+      // a - b - c are a chain of friends; d is a stranger to all of them.
+      const [a, b, c, d] = [await h.createUser(), await h.createUser(), await h.createUser(), await h.createUser()];
+      const all = { a, b, c, d };
+      const read = async () => Object.fromEntries(await Promise.all(Object.entries(all).map(async ([k, u]) => [k, await version!(u.id)] as const)));
+      /** Runs `change`, then the names of the users whose version moved. */
+      const moved = async (change: () => Promise<unknown>) => {
+        const before = await read();
+        await change();
+        const after = await read();
+        return Object.keys(all).filter((k) => after[k] !== before[k]);
+      };
+      expect(await moved(async () => {})).toEqual([]); // stable without an event
+
+      expect(await moved(() => h.social.requestFriendByName(a.id, b.username))).toEqual([]); // a request shows on no board
+      expect(await moved(() => h.social.acceptFriend(a.id, b.id))).toEqual(["a", "b"]);
+      expect(await moved(async () => {
+        await h.social.requestFriendByName(c.id, b.username);
+        await h.social.requestFriendByName(b.id, c.username); // asking back makes friends
+      })).toEqual(["b", "c"]);
+      expect(await moved(async () => {
+        await h.social.requestFriendByName(d.id, a.username);
+        await h.social.declineFriend(a.id, d.id);
+      })).toEqual([]);
+
+      // A sharing change of b shows on b's own board and their friends' boards only.
+      expect(await moved(() => h.social.updateSharing(b.id, { leaderboards: true }))).toEqual(["a", "b", "c"]);
+      expect(await moved(() => h.social.updateSharing(a.id, { languages: false }))).toEqual(["a", "b"]);
+      // So does a change of what is public about c (the bump every profile change makes).
+      await h.social.updateSharing(c.id, { leaderboards: true });
+      expect(await moved(() => h.directory.bumpCacheVersion(c.id))).toEqual(["b", "c"]);
+
+      // New figures wait for the page cache's TTL, as on the global board.
+      expect(await moved(() => h.seed(b, minutes(b, "UTC", 0, 0, 11)))).toEqual([]);
+
+      expect(await moved(() => h.social.removeFriendLink(a.id, b.id))).toEqual(["a", "b"]);
+      // b deleted: their friend c's board loses them at once (b's own version is gone with them).
+      expect(await moved(() => h.deleteAccount(b))).toEqual(["b", "c"]);
+      expect(await moved(async () => {})).toEqual([]);
+    });
+  });
+
   describe("goals", () => {
     it("stores up to the limit, lists oldest first, deletes only the owner's", async () => {
       const h = get();
