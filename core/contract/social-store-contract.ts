@@ -112,7 +112,11 @@ export function defineSocialStoreContract(get: () => SocialStoreHarness): void {
 
       await h.social.requestFriendByName(a.id, a.username);
       expect(await h.social.friendState(a.id, a.id)).toBe("none");
+      // Accepted friendships only, whichever side asked (the limit of MAX_FRIENDS counts these).
+      await h.social.requestFriendByName(b.id, c.username); // pending: not counted
+      expect([await h.social.friendCount(a.id), await h.social.friendCount(b.id), await h.social.friendCount(c.id)]).toEqual([2, 1, 1]);
       expect(await h.social.removeFriendLink(b.id, a.id)).toBe(true);
+      expect([await h.social.friendCount(a.id), await h.social.friendCount(b.id)]).toEqual([1, 0]);
       expect(await h.social.removeFriendLink(b.id, a.id)).toBe(false);
       expect(await h.social.friendState(a.id, b.id)).toBe("none");
     });

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { aUser, call, freshStorage, getJson } from "./helpers.ts";
 import { FRIEND_REQUEST_SENT } from "@kodo/core/http";
+import { MAX_FRIENDS } from "@kodo/core/social";
 import { aSocialUser } from "./social-fixtures.ts";
 import { d1AccountAdmin } from "../src/stores/account-admin.ts";
 
@@ -45,6 +46,71 @@ describe("friends", () => {
     expect((await getJson("/api/kodo/friends", a.key)).incoming).toEqual([]);
     // The sender still sees it pending (as for a name that names nobody): a decline is silent.
     expect((await getJson("/api/kodo/friends", c.key)).outgoing.map((l: any) => l.username)).toEqual([a.username]);
+  });
+
+  it(`keeps at most ${MAX_FRIENDS} friends each: the accept and the request that would pass it answer 409 and store nothing`, async () => {
+    const [full, b, c, d] = [await aSocialUser(), await aSocialUser(), await aSocialUser(), await aSocialUser()];
+    /** `count` new users, each an accepted friend of `user` (rows written directly: the route is what is tested). */
+    const giveFriends = async (userId: string, count: number, tag: string) => {
+      await env.DB.prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+         INSERT INTO users (id, username) SELECT ?3 || i, ?3 || i FROM n`,
+      ).bind(userId, count, tag).run();
+      await env.DB.prepare(
+        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+         INSERT INTO friendships (requester_id, addressee_id, status, accepted_at) SELECT ?3 || i, ?1, 'accepted', created_at FROM n, (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS created_at)`,
+      ).bind(userId, count, tag).run();
+    };
+    await giveFriends(full.id, MAX_FRIENDS - 1, "pal_");
+    const status = async (userId: string) => (await env.DB.prepare("SELECT status FROM friendships WHERE requester_id = ?1 OR addressee_id = ?1 ORDER BY status").bind(userId).all()).results;
+
+    // One below the limit: accepting b makes the last friendship allowed.
+    await post("/api/kodo/friends", b.key, { username: full.username });
+    expect((await post(`/api/kodo/friends/${b.username}/accept`, full.key)).status).toBe(200);
+    expect((await getJson("/api/kodo/friends", full.key)).friends).toHaveLength(MAX_FRIENDS);
+
+    // At the limit: c's request stays pending, accepting it is refused, and so is asking c back.
+    await post("/api/kodo/friends", c.key, { username: full.username });
+    const accepted = await post(`/api/kodo/friends/${c.username}/accept`, full.key);
+    expect(accepted.status).toBe(409);
+    expect(await accepted.json()).toEqual({ error: `You have ${MAX_FRIENDS} friends, the most Kodo keeps: remove one first` });
+    const back = await post("/api/kodo/friends", full.key, { username: c.username });
+    expect(back.status).toBe(409);
+    expect(await status(c.id)).toEqual([{ status: "pending" }]);
+    // Nor may full ask anyone (their request could never be accepted), nor accept d.
+    expect((await post("/api/kodo/friends", full.key, { username: d.username })).status).toBe(409);
+    expect(await status(d.id)).toEqual([]);
+    await post("/api/kodo/friends", d.key, { username: full.username });
+    expect((await post(`/api/kodo/friends/${d.username}/accept`, full.key)).status).toBe(409);
+    expect(await status(d.id)).toEqual([{ status: "pending" }]);
+    expect((await getJson("/api/kodo/friends", full.key)).friends).toHaveLength(MAX_FRIENDS);
+
+    // Removing one friend makes room again.
+    expect((await call(`/api/kodo/friends/${b.username}`, { method: "DELETE", key: full.key })).status).toBe(204);
+    expect((await post(`/api/kodo/friends/${c.username}/accept`, full.key)).status).toBe(200);
+    expect(await status(c.id)).toEqual([{ status: "accepted" }]);
+  });
+
+  it("refuses the accept or request back when the OTHER user is at the limit, saying so", async () => {
+    const [full, e] = [await aSocialUser(), await aSocialUser()];
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+       INSERT INTO users (id, username) SELECT 'mate_' || i, 'mate_' || i FROM n`,
+    ).bind(full.id, MAX_FRIENDS).run();
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+       INSERT INTO friendships (requester_id, addressee_id, status, accepted_at) SELECT ?1, 'mate_' || i, 'accepted', '2026-01-01T00:00:00.000Z' FROM n`,
+    ).bind(full.id, MAX_FRIENDS).run();
+    // full's request to e was made before; e accepts, or asks back: both refused, nothing changes.
+    await env.DB.prepare("INSERT INTO friendships (requester_id, addressee_id) VALUES (?, ?)").bind(full.id, e.id).run();
+    const accept = await post(`/api/kodo/friends/${full.username}/accept`, e.key);
+    expect(accept.status).toBe(409);
+    expect(await accept.json()).toEqual({ error: `This user has ${MAX_FRIENDS} friends, the most Kodo keeps` });
+    expect((await post("/api/kodo/friends", e.key, { username: full.username })).status).toBe(409);
+    expect((await getJson("/api/kodo/friends", e.key)).incoming.map((l: any) => l.username)).toEqual([full.username]);
+    // A request to a full user who did not ask answers the usual 202 (it makes no friendship).
+    const [f] = [await aSocialUser()];
+    expect((await post("/api/kodo/friends", f.key, { username: full.username })).status).toBe(202);
   });
 
   it("refuses bad input with JSON 4xx and stores nothing", async () => {

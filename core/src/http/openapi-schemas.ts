@@ -22,6 +22,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: "Missing, malformed or unknown API key.",
   403: "The key may not do this (read-only key, or another user's data).",
   404: "Not found.",
+  409: "Conflicts with what is stored (a limit reached, a value in use); the message says which.",
   413: "Body too large.",
 };
 

@@ -28,6 +28,13 @@ export interface FriendLists {
 
 export type FriendState = "none" | "friends" | "outgoing" | "incoming";
 
+/**
+ * At most this many accepted friends per user: a friends board, the fan-out of a sharing change
+ * to friends' board versions and a friends list are each bounded by it. Enforced where a
+ * friendship is made (routes/friends.ts); two accepts racing may pass it by one.
+ */
+export const MAX_FRIENDS = 1000;
+
 /** Which board: a range, all coding time or one language, everyone who opted in or exactly `userIds`. */
 export interface BoardQuery {
   range: LeaderboardRange;
@@ -72,6 +79,8 @@ export interface SocialStore {
   declineFriend(fromId: string, toId: string): Promise<boolean>;
   /** Cancels a request the user made to a name that names nobody (or that was declined); false if none. */
   cancelRequestByName(fromId: string, username: string): Promise<boolean>;
+  /** How many accepted friends the user has (pending requests not counted). */
+  friendCount(userId: string): Promise<number>;
   /** Accepts a pending request from `fromId` to `toId`; false when there is none. */
   acceptFriend(fromId: string, toId: string): Promise<boolean>;
   /** Removes any link between the two users (friendship or request either way); false if none. */

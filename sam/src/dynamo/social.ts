@@ -11,7 +11,7 @@ import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk
 import { PRIVATE_SHARING, type ActivityStore, type SharingSettings } from "@kodo/core";
 import type { FriendLink, FriendState, Goal, SocialStore } from "@kodo/core/social";
 import { isConditionFailure, queryAll, type Doc } from "./client.ts";
-import { bumpFriendsBoards, bumpFriendsBoardsOf, dynamoBoard, syncBoardMember } from "./social-board.ts";
+import { acceptedFriends, bumpFriendsBoards, bumpFriendsBoardsOf, dynamoBoard, syncBoardMember } from "./social-board.ts";
 import { deleteExisting, getItem, isoNow, profilesOf, putNew, socialKeys, userByName, type SocialTables } from "./social-table.ts";
 
 /** Requests kept by name per user (names that name nobody, declined requests); more are not stored. */
@@ -258,6 +258,10 @@ export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStor
       const removed = await deleteExisting(doc, table, socialKeys.byName(fromId, username));
       await doc.send(new DeleteCommand({ TableName: table, Key: socialKeys.nameRequest(username, fromId) }));
       return removed;
+    },
+
+    async friendCount(userId) {
+      return (await acceptedFriends(doc, table, userId)).length;
     },
 
     acceptFriend: accept,

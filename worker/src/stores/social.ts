@@ -150,6 +150,18 @@ export function d1Social(db: D1Database): SocialStore {
       return res.meta.changes > 0;
     },
 
+    async friendCount(userId) {
+      // Each side of the friendship by its own index (the key, the addressee index).
+      const row = await db
+        .prepare(
+          `SELECT (SELECT count(*) FROM friendships WHERE requester_id = ?1 AND status = 'accepted')
+                + (SELECT count(*) FROM friendships WHERE addressee_id = ?1 AND status = 'accepted') AS n`,
+        )
+        .bind(userId)
+        .first<{ n: number }>();
+      return row?.n ?? 0;
+    },
+
     async acceptFriend(fromId, toId) {
       const res = await db
         .prepare(

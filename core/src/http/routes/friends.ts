@@ -7,6 +7,9 @@
  *   names that name nobody, and declined requests, as pending (kept by name in the store), so
  *   it does not tell them apart either.
  * - A request to someone who already asked you accepts theirs (both want it).
+ * - At most MAX_FRIENDS friends each: a request or an accept that would make a friendship
+ *   past it answers 409 (whose limit, the caller's or the other's). The request's 409 for the
+ *   other's limit comes only when they asked the caller, which the caller already knows.
  * - A friend's stats are limited by THEIR sharing settings exactly as public stats are
  *   (public-access.ts), except that a public profile is not needed: friendship is the consent.
  */
@@ -26,7 +29,7 @@ import { publicStats } from "./public.ts";
 import { isRangeName, MAX_USERNAME_LENGTH, publicDays, publicRange } from "./public-access.ts";
 import { socialOf } from "./leaderboard-data.ts";
 import type { User } from "../../ports.ts";
-import type { FriendState } from "../../social/ports.ts";
+import { MAX_FRIENDS, type FriendState, type SocialStore } from "../../social/ports.ts";
 
 export const friendRoutes = new Hono<AppEnv>();
 
@@ -52,6 +55,13 @@ async function other(c: AppContext, username: string): Promise<User> {
  * The user named `username` and the state between them and the caller; an unknown user reads
  * as "none" after the same two lookups, so callers answer both cases alike.
  */
+/** 409 when a friendship of `meId` (and `otherId`, if given) would take either past MAX_FRIENDS. */
+async function checkFriendLimits(social: SocialStore, meId: string, otherId: string | null): Promise<void> {
+  const [mine, theirs] = await Promise.all([social.friendCount(meId), otherId === null ? 0 : social.friendCount(otherId)]);
+  if (mine >= MAX_FRIENDS) throw new ApiError(409, `You have ${MAX_FRIENDS} friends, the most Kodo keeps: remove one first`);
+  if (theirs >= MAX_FRIENDS) throw new ApiError(409, `This user has ${MAX_FRIENDS} friends, the most Kodo keeps`);
+}
+
 async function linkWith(c: AppContext, username: string): Promise<{ user: User | null; state: FriendState }> {
   checkLength(username);
   const social = socialOf(c.var.ports);
@@ -90,12 +100,13 @@ friendRoutes.post(
     summary: "Send a friend request",
     description:
       "Always 202 with the same body, whether or not the user exists (no answer reveals which usernames exist): a request is stored " +
-      `for a user who exists and has none from or with you; if they had asked you, you become friends. See GET /friends. ${AUTH}`,
+      "for a user who exists and has none from or with you; if they had asked you, you become friends. " +
+      `409 when you already have ${MAX_FRIENDS} friends, or when they asked you and have ${MAX_FRIENDS}. See GET /friends. ${AUTH}`,
     security: API_KEY_SECURITY,
     requestBody: { required: true, content: { "application/json": { schema: resolver(friendRequestSchema) } } },
     responses: {
       202: jsonResponse("The same answer for every username.", z.object({ message: z.literal(FRIEND_REQUEST_SENT) })),
-      ...errorResponses(400, 401, 403),
+      ...errorResponses(400, 401, 403, 409),
     },
   }),
   requireApiKey("full"),
@@ -103,7 +114,12 @@ friendRoutes.post(
     const parsed = friendRequestSchema.safeParse(await readRequiredJson(c));
     if (!parsed.success) throw new ApiError(400, "username: expected a username");
     checkLength(parsed.data.username);
-    await socialOf(c.var.ports).requestFriendByName(c.var.auth.user.id, parsed.data.username);
+    const social = socialOf(c.var.ports);
+    // The same look-ups whatever the name names; only a request that makes a friendship (they
+    // asked you) checks their count.
+    const { user: target, state } = await linkWith(c, parsed.data.username);
+    await checkFriendLimits(social, c.var.auth.user.id, target && state === "incoming" ? target.id : null);
+    await social.requestFriendByName(c.var.auth.user.id, parsed.data.username);
     return c.json({ message: FRIEND_REQUEST_SENT }, 202);
   },
 );
@@ -114,10 +130,13 @@ for (const action of ["accept", "decline"] as const) {
     describeRoute({
       tags: TAGS,
       summary: action === "accept" ? "Accept a friend request" : "Decline a friend request",
-      description: `Acts on a pending request FROM this user to the caller; 404 when there is none. ${AUTH}`,
+      description:
+        `Acts on a pending request FROM this user to the caller; 404 when there is none` +
+        (action === "accept" ? `; 409 when you or they already have ${MAX_FRIENDS} friends. ` : ". ") +
+        AUTH,
       security: API_KEY_SECURITY,
       parameters: [usernameParam],
-      responses: { 200: jsonResponse("Done.", friendRequestSchema), ...errorResponses(400, 401, 403, 404) },
+      responses: { 200: jsonResponse("Done.", friendRequestSchema), ...errorResponses(400, 401, 403, 404, ...(action === "accept" ? [409] : [])) },
     }),
     requireApiKey("full"),
     async (c) => {
@@ -125,7 +144,10 @@ for (const action of ["accept", "decline"] as const) {
       const { user: from, state } = await linkWith(c, c.req.param("username"));
       if (!from || state !== "incoming") throw new ApiError(404, "No request from this user");
       const social = socialOf(c.var.ports);
-      if (action === "accept") await social.acceptFriend(from.id, me.id);
+      if (action === "accept") {
+        await checkFriendLimits(social, me.id, from.id);
+        await social.acceptFriend(from.id, me.id);
+      }
       else await social.declineFriend(from.id, me.id);
       return c.json({ username: from.username });
     },
