@@ -12,6 +12,19 @@ beforeEach(freshStorage);
 const post = (path: string, key: string, body?: unknown) => call(path, { method: "POST", key, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
 const rows = async () => (await env.DB.prepare("SELECT requester_id, addressee_id, status FROM friendships ORDER BY requester_id").all()).results;
 
+/** `count` new users, each an accepted friend of `userId` (rows written directly: the routes are what is tested). */
+async function giveFriends(userId: string, count: number, tag: string): Promise<void> {
+  await env.DB.prepare(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+     INSERT INTO users (id, username) SELECT ?2 || i, ?2 || i FROM n`,
+  ).bind(count, tag).run();
+  await env.DB.prepare(
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+     INSERT INTO friendships (requester_id, addressee_id, status, accepted_at)
+     SELECT ?3 || i, ?1, 'accepted', strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM n`,
+  ).bind(userId, count, tag).run();
+}
+
 describe("friends", () => {
   it("request, accept, list, remove", async () => {
     const [a, b] = [await aSocialUser(), await aSocialUser()];
@@ -50,17 +63,6 @@ describe("friends", () => {
 
   it(`keeps at most ${MAX_FRIENDS} friends each: the accept and the request that would pass it answer 409 and store nothing`, async () => {
     const [full, b, c, d] = [await aSocialUser(), await aSocialUser(), await aSocialUser(), await aSocialUser()];
-    /** `count` new users, each an accepted friend of `user` (rows written directly: the route is what is tested). */
-    const giveFriends = async (userId: string, count: number, tag: string) => {
-      await env.DB.prepare(
-        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
-         INSERT INTO users (id, username) SELECT ?3 || i, ?3 || i FROM n`,
-      ).bind(userId, count, tag).run();
-      await env.DB.prepare(
-        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
-         INSERT INTO friendships (requester_id, addressee_id, status, accepted_at) SELECT ?3 || i, ?1, 'accepted', created_at FROM n, (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS created_at)`,
-      ).bind(userId, count, tag).run();
-    };
     await giveFriends(full.id, MAX_FRIENDS - 1, "pal_");
     const status = async (userId: string) => (await env.DB.prepare("SELECT status FROM friendships WHERE requester_id = ?1 OR addressee_id = ?1 ORDER BY status").bind(userId).all()).results;
 
@@ -93,14 +95,7 @@ describe("friends", () => {
 
   it("refuses the accept or request back when the OTHER user is at the limit, saying so", async () => {
     const [full, e] = [await aSocialUser(), await aSocialUser()];
-    await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
-       INSERT INTO users (id, username) SELECT 'mate_' || i, 'mate_' || i FROM n`,
-    ).bind(full.id, MAX_FRIENDS).run();
-    await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
-       INSERT INTO friendships (requester_id, addressee_id, status, accepted_at) SELECT ?1, 'mate_' || i, 'accepted', '2026-01-01T00:00:00.000Z' FROM n`,
-    ).bind(full.id, MAX_FRIENDS).run();
+    await giveFriends(full.id, MAX_FRIENDS, "mate_");
     // full's request to e was made before; e accepts, or asks back: both refused, nothing changes.
     await env.DB.prepare("INSERT INTO friendships (requester_id, addressee_id) VALUES (?, ?)").bind(full.id, e.id).run();
     const accept = await post(`/api/kodo/friends/${full.username}/accept`, e.key);
