@@ -65,10 +65,10 @@ export async function putNew(doc: Doc, table: string, item: Record<string, unkno
   }
 }
 
-/** Deletes the item if it exists; false when there was none. */
-export async function deleteExisting(doc: Doc, table: string, key: { pk: string; sk: string }): Promise<boolean> {
+/** Deletes the item if it exists; the item it was, or null when there was none. */
+export async function deleteExisting<T = Record<string, unknown>>(doc: Doc, table: string, key: { pk: string; sk: string }): Promise<T | null> {
   const res = await doc.send(new DeleteCommand({ TableName: table, Key: key, ReturnValues: "ALL_OLD" }));
-  return res.Attributes !== undefined;
+  return (res.Attributes as T | undefined) ?? null;
 }
 
 export async function getItem<T>(doc: Doc, table: string, key: { pk: string; sk: string }): Promise<T | null> {

@@ -128,12 +128,6 @@ export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStor
     return true;
   }
 
-  /** Deletes one side of a link; the state it had, or null when there was none. */
-  async function deleteLink(userId: string, otherId: string): Promise<FriendItem["state"] | null> {
-    const res = await doc.send(new DeleteCommand({ TableName: table, Key: socialKeys.friend(userId, otherId), ReturnValues: "ALL_OLD" }));
-    return (res.Attributes as FriendItem | undefined)?.state ?? null;
-  }
-
   return {
     ...board,
 
@@ -255,7 +249,7 @@ export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStor
     },
 
     async cancelRequestByName(fromId, username) {
-      const removed = await deleteExisting(doc, table, socialKeys.byName(fromId, username));
+      const removed = (await deleteExisting(doc, table, socialKeys.byName(fromId, username))) !== null;
       await doc.send(new DeleteCommand({ TableName: table, Key: socialKeys.nameRequest(username, fromId) }));
       return removed;
     },
@@ -267,10 +261,10 @@ export function dynamoSocial(doc: Doc, options: DynamoSocialOptions): SocialStor
     acceptFriend: accept,
 
     async removeFriendLink(a, b) {
-      const one = await deleteLink(a, b);
-      const two = await deleteLink(b, a);
+      const one = await deleteExisting<FriendItem>(doc, table, socialKeys.friend(a, b));
+      const two = await deleteExisting<FriendItem>(doc, table, socialKeys.friend(b, a));
       // A friendship ended (a request withdrawn changes no board): each board loses the other.
-      if (one === "friends" || two === "friends") await bumpFriendsBoards(doc, table, [a, b]);
+      if (one?.state === "friends" || two?.state === "friends") await bumpFriendsBoards(doc, table, [a, b]);
       return one !== null || two !== null;
     },
 
